@@ -1,0 +1,45 @@
+"""`harness` command line: one module per command, this one only dispatches and maps errors to
+exit codes (0 GO, 1 NO-GO, 2 usage/config, 3 INCONCLUSIVE, 4 harness failure)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from harness.errors import ConfigError, HarnessError, TargetError
+from harness.model import ExitCode
+
+# command name -> module under harness.cli that defines `add_arguments(parser)` and `run(args)`
+COMMANDS: dict[str, tuple[str, str]] = {
+    "doctor": ("doctor", "check this machine: Python, packages, browser, Allure, limits"),
+    "demo-shop": ("demo_shop", "start the bundled demo insurance shop"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness", description=__doc__)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(f"harness.cli.{module_name}")
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args))
+    except (ConfigError, TargetError) as exc:
+        print(f"harness: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except HarnessError as exc:
+        print(f"harness: failure: {exc}", file=sys.stderr)
+        return ExitCode.HARNESS_FAILURE
+    except KeyboardInterrupt:
+        print("harness: interrupted; evidence measured so far is kept on disk", file=sys.stderr)
+        return ExitCode.HARNESS_FAILURE
