@@ -2,8 +2,8 @@
 
     HarnessError                 root: anything the harness reports to a person
     +-- ConfigError              bad option, setting or feature-file phrase (exit 2)
-    +-- EvidenceError            evidence missing, empty, corrupt or invalid (criterion INCONCLUSIVE)
-    +-- TargetError              the target refused, or is not allowed (non-loopback without consent)
+    +-- EvidenceError            evidence missing, empty, corrupt or invalid (INCONCLUSIVE)
+    +-- TargetError              target refused, or not allowed (non-loopback without consent)
     +-- ToolError                an external tool (Chromium, Locust, Allure) failed to run (exit 4)
 
 Nothing below `harness.cli` calls `sys.exit`; the CLI maps these to exit codes.

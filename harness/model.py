@@ -155,7 +155,8 @@ class Criterion:
 
         def need(name: str) -> Any:
             if name not in rec:
-                raise EvidenceError(f"criterion record has no field {name!r}", path=source, line=line)
+                raise EvidenceError(f"criterion record has no field {name!r}",
+                                    path=source, line=line)
             return rec[name]
 
         try:

@@ -1,59 +1,181 @@
-"""The harness pytest plugin (entry point `pytest11: harness`): records criteria.
+"""The harness pytest plugin (entry point `pytest11: harness`): turns scenarios into criteria.
 
-Thin on purpose: options, the `record_criterion` fixture and the hooks live here; the record
-format lives in `harness.model`, writing in `harness.writers.criteria`.
+Thin on purpose. It registers the `--harness-*` options, lets Gherkin tags become markers,
+checks severity tags at collection, writes the plan of criteria (plan.jsonl) so a scenario
+that never ran is INCONCLUSIVE rather than forgotten, and gives step definitions the
+`record_criterion` fixture. A failed criterion fails its Then step (Allure: failed); an
+inconclusive one breaks it (Allure: broken); a scenario that crashed before recording is
+recorded INCONCLUSIVE with its error.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from harness.model import Criterion, Outcome
+from harness.errors import ConfigError, EvidenceError
+from harness.model import Criterion, Outcome, Severity, Status
+from harness.readers.criteria import CRITERIA_FILE, PLAN_FILE
 from harness.writers.criteria import append_criterion
 
 RecordCriterion = Callable[..., Criterion]
+_SEVERITIES = {s.value for s in Severity}
+_SEVERITY_TYPOS = {"major", "severe", "high", "low", "medium", "blocking"}
+_RECORDED = pytest.StashKey[list[Criterion]]()
+_SCENARIO = pytest.StashKey[tuple[str, str, tuple[str, ...]]]()
+
+
+class CriterionInconclusive(Exception):
+    """Raised in a Then step whose evidence was missing or invalid (Allure shows 'broken')."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness", "launch-harness")
-    group.addoption(
-        "--harness-run-dir",
-        default=os.environ.get("HARNESS_RUN_DIR"),
-        help="run directory that receives criteria.jsonl (default: $HARNESS_RUN_DIR)",
-    )
+    group.addoption("--harness-run-dir", default=os.environ.get("HARNESS_RUN_DIR"),
+                    help="run directory for criteria.jsonl and evidence ($HARNESS_RUN_DIR)")
+    group.addoption("--harness-target", default=os.environ.get("HARNESS_TARGET_URL"),
+                    help="base URL of the store under test; default: start the demo shop")
+    group.addoption("--harness-variant", default=os.environ.get("HARNESS_VARIANT", "good"),
+                    help="demo shop variant started when no target is given")
+    group.addoption("--harness-allow-non-local", action="store_true",
+                    default=os.environ.get("HARNESS_ALLOW_NON_LOCAL") == "1",
+                    help="allow a target outside 127.0.0.0/8")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Every Gherkin tag becomes a registered marker (so `-m critical` selects by severity);
+    a severity-like word that is not Allure's is an error naming the accepted ones."""
+    from pytest_bdd.scenario import CONFIG_STACK  # type: ignore[attr-defined]
+
+    if tag.lower() in _SEVERITY_TYPOS:
+        raise ConfigError(f"tag @{tag} is not a severity: use one of "
+                          f"{', '.join('@' + s for s in sorted(_SEVERITIES))}")
+    CONFIG_STACK[-1].addinivalue_line("markers", f"{tag}: Gherkin tag")
+    return getattr(pytest.mark, tag)(function)  # type: ignore[no-any-return]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for severity in Severity:
+        config.addinivalue_line("markers", f"{severity.value}: Allure severity {severity.value}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    plan = []
+    for item in items:
+        info = scenario_of(item)
+        if info is None:
+            continue
+        feature, scenario, tags, where = info
+        severities = [t for t in tags if t in _SEVERITIES]
+        if len(severities) != 1:
+            raise pytest.UsageError(
+                f"{where}: scenario {scenario!r} has {len(severities)} severity tags; give it "
+                "exactly one of @blocker @critical @normal @minor @trivial (on the scenario or "
+                "its feature)")
+        plan.append({"id": criterion_id(feature, scenario, item), "feature": feature,
+                     "scenario": scenario, "tags": list(tags), "where": where})
+    run_dir = _run_dir(config)
+    if run_dir is not None and plan and not hasattr(config, "workerinput"):
+        run_dir.mkdir(parents=True, exist_ok=True)
+        lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in plan)
+        (run_dir / PLAN_FILE).write_text(lines, encoding="utf-8")
+
+
+def scenario_of(item: pytest.Item) -> tuple[str, str, tuple[str, ...], str] | None:
+    """(feature name, scenario name, tags, file:line) of a pytest-bdd scenario item."""
+    from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+    function = getattr(item, "function", None)
+    template = scenario_wrapper_template_registry.get(function) if function else None
+    if template is None:
+        return None
+    feature = template.feature
+    tags = tuple(sorted(template.tags | feature.tags))
+    name = template.name
+    example = getattr(item, "callspec", None)
+    if example is not None and "_pytest_bdd_example" in example.params:
+        for key, value in example.params["_pytest_bdd_example"].items():
+            name = name.replace(f"<{key}>", str(value))
+    return feature.name, name, tags, f"{feature.rel_filename}:{template.line_number}"
+
+
+def criterion_id(feature: str, scenario: str, item: pytest.Item) -> str:
+    suffix = ""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "<" not in scenario and callspec.id not in scenario:
+        suffix = f"[{callspec.id}]"
+    return f"{feature} :: {scenario}{suffix}"
 
 
 @pytest.fixture
 def harness_run_dir(request: pytest.FixtureRequest) -> Path:
-    """The run directory of this gate run; made when missing."""
-    value = request.config.getoption("--harness-run-dir")
-    if not value:
-        value = str(request.config.rootpath / "reports" / "adhoc")
-    path = Path(value)
+    """The run directory of this gate run (made when missing)."""
+    path = _run_dir(request.config) or request.config.rootpath / "reports" / "adhoc"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 @pytest.fixture
 def record_criterion(request: pytest.FixtureRequest, harness_run_dir: Path) -> RecordCriterion:
-    """Record one criterion for the current test: `record_criterion(outcome, id=..., tags=...)`."""
+    """Record the current scenario's criterion; fails or breaks the step unless it passed."""
 
-    def record(outcome: Outcome, *, id: str | None = None, feature: str | None = None,
-               scenario: str | None = None, tags: tuple[str, ...] | None = None) -> Criterion:
-        node = request.node
-        marker_tags = tuple(m.name for m in node.iter_markers())
-        criterion = Criterion(
-            id=id or node.nodeid,
-            feature=feature or str(node.path.name),
-            scenario=scenario or node.name,
-            tags=tags if tags is not None else marker_tags,
-            outcome=outcome,
-        )
-        append_criterion(harness_run_dir / "criteria.jsonl", criterion)
+    def record(outcome: Outcome) -> Criterion:
+        criterion = _criterion_for(request.node, outcome)
+        append_criterion(harness_run_dir / CRITERIA_FILE, criterion)
+        request.node.stash.setdefault(_RECORDED, []).append(criterion)
+        _attach(criterion)
+        if criterion.status is Status.FAILED:
+            raise AssertionError(f"criterion failed: {outcome.message}")
+        if criterion.status is Status.INCONCLUSIVE:
+            raise CriterionInconclusive(f"inconclusive: {outcome.message}")
         return criterion
 
     return record
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item,
+                              call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    if call.when == "call" and call.excinfo is not None and not item.stash.get(_RECORDED, []):
+        info = scenario_of(item)
+        run_dir = _run_dir(item.config)
+        if info is not None and run_dir is not None:
+            error = call.excinfo.value
+            kind = "evidence" if isinstance(error, EvidenceError) else type(error).__name__
+            message = f"the scenario could not be checked ({kind}): {error}".splitlines()[0]
+            append_criterion(run_dir / CRITERIA_FILE,
+                             _criterion_for(item, Outcome.inconclusive(message[:500])))
+    return report
+
+
+def _criterion_for(item: pytest.Item, outcome: Outcome) -> Criterion:
+    info = scenario_of(item)
+    if info is None:
+        tags = tuple(m.name for m in item.iter_markers())
+        return Criterion(id=item.nodeid, feature=item.path.name, scenario=item.name,
+                         tags=tags, outcome=outcome)
+    feature, scenario, tags, _ = info
+    return Criterion(id=criterion_id(feature, scenario, item), feature=feature,
+                     scenario=scenario, tags=tags, outcome=outcome)
+
+
+def _attach(criterion: Criterion) -> None:
+    try:
+        import allure
+    except ImportError:  # allure-pytest-bdd not installed: criteria.jsonl still has it
+        return
+    allure.attach(json.dumps(criterion.to_record(), ensure_ascii=False, indent=2),
+                  name=f"criterion: {criterion.status.value}",
+                  attachment_type=allure.attachment_type.JSON)
+
+
+def _run_dir(config: pytest.Config) -> Path | None:
+    value = config.getoption("--harness-run-dir", default=None)
+    return Path(value) if value else None

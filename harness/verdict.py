@@ -1,0 +1,78 @@
+"""Decides GO / NO-GO / INCONCLUSIVE from criteria and policy. Pure: no files, no clock.
+
+Fail closed: a planned criterion that never recorded, a blocking criterion that is inconclusive
+or skipped, and a run with no criteria at all are INCONCLUSIVE, never GO. A failed blocking
+criterion is NO-GO (even when others are inconclusive: a failure is already a decision).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from harness.model import Criterion, Decision, Outcome, Source, Status, Verdict
+from harness.policy import Policy
+
+
+def decide(criteria: Sequence[Criterion], policy: Policy,
+           plan: Iterable[Mapping[str, Any]] = (), sources: Sequence[Source] = (),
+           run: Mapping[str, Any] | None = None) -> Verdict:
+    judged = [_apply_waiver(c, policy) for c in criteria] + _unrecorded(criteria, plan)
+    blocking = [c for c in judged if c.required and c.severity in policy.blocking]
+    failed = [c for c in blocking if c.status is Status.FAILED]
+    unknown = [c for c in blocking if c.status in (Status.INCONCLUSIVE, Status.SKIPPED)]
+    warnings = [_warning(c) for c in judged
+                if c not in blocking and c.status in (Status.FAILED, Status.INCONCLUSIVE)]
+    warnings += [f"waived: {c.id} ({c.outcome.details.get('waiver', '')})"
+                 for c in judged if c.status is Status.WAIVED]
+    warnings += [f"expired waiver ignored: {w.criterion_id} (expired {w.expires})"
+                 for w in policy.expired_waivers()]
+    if failed:
+        decision, reasons = Decision.NO_GO, failed
+    elif unknown:
+        decision, reasons = Decision.INCONCLUSIVE, unknown
+    elif not judged:
+        decision, reasons = Decision.INCONCLUSIVE, []
+        warnings.append("no criteria were judged: nothing shows this release is ready")
+    else:
+        decision, reasons = Decision.GO, []
+    return Verdict(decision=decision, reasons=tuple(c.id for c in reasons),
+                   criteria=tuple(judged), warnings=tuple(warnings), sources=tuple(sources),
+                   run=dict(run or {}))
+
+
+def _apply_waiver(criterion: Criterion, policy: Policy) -> Criterion:
+    if criterion.status not in (Status.FAILED, Status.INCONCLUSIVE):
+        return criterion
+    waiver = policy.active_waiver(criterion.id)
+    if waiver is None:
+        return criterion
+    note = f"approved by {waiver.approver} until {waiver.expires}: {waiver.reason}"
+    outcome = replace(criterion.outcome, status=Status.WAIVED,
+                      message=f"{criterion.outcome.message} [waived: {note}]",
+                      details={**criterion.outcome.details, "waiver": note,
+                               "status_before_waiver": criterion.status.value})
+    return criterion.with_outcome(outcome)
+
+
+def _unrecorded(criteria: Sequence[Criterion],
+                plan: Iterable[Mapping[str, Any]]) -> list[Criterion]:
+    seen = {c.id for c in criteria}
+    scenarios_seen = {(c.feature, c.scenario) for c in criteria}
+    missing = []
+    for entry in plan:
+        key = str(entry["id"])
+        if key in seen or (str(entry["feature"]), str(entry["scenario"])) in scenarios_seen:
+            continue
+        missing.append(Criterion(
+            id=key, feature=str(entry["feature"]), scenario=str(entry["scenario"]),
+            tags=tuple(str(t) for t in entry["tags"]),
+            outcome=Outcome.inconclusive("no criterion was recorded: the scenario did not run "
+                                         "or its evidence never arrived")))
+    return missing
+
+
+def _warning(criterion: Criterion) -> str:
+    return f"{criterion.severity.value} {criterion.status.value}: {criterion.id}: " \
+           f"{criterion.outcome.message}"
