@@ -1,0 +1,152 @@
+"""The simulated buyer: one Locust FastHttpUser walking the JSON purchase journey of
+docs/contracts.md (start → notice → health → application → pay), pausing like a person.
+
+Request names are the step names (`1 start` ... `5 pay`) so criteria can name a step; the whole
+purchase is one more custom event `purchase` (request type JOURNEY) timed from the first
+request to the policy number, think time included. Every payment attempt is written to the
+client-side purchase log for the integrity reconciliation. No thresholds here: judging is
+`harness.gates`' job.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from pathlib import Path
+from typing import Any, ClassVar
+
+import gevent
+from locust import FastHttpUser, task
+from locust.exception import CatchResponseError
+
+from loadtests.applicant import random_application
+from loadtests.profiles import DEFAULT_PRODUCTS
+from loadtests.purchases import PurchaseLog
+from loadtests.think import ThinkTimes
+
+HEALTH_QUESTIONS = 5
+
+
+class JourneyAborted(Exception):
+    """A step did not answer as the contract says; the step's own failure is already reported."""
+
+
+class PurchaseJourneyUser(FastHttpUser):
+    """One buyer: picks a product by weight, walks the flow, pays once with an idempotency key."""
+
+    # the locustfile sets these from the profile; the defaults are a real person's pace
+    think: ThinkTimes = ThinkTimes()
+    products: ClassVar[dict[str, float]] = dict(DEFAULT_PRODUCTS)
+    health_questions: int = HEALTH_QUESTIONS
+    pay_attempts: int = 2
+    purchase_log: PurchaseLog | None = None
+    connection_timeout = 10.0
+    network_timeout = 30.0
+
+    def wait_time(self) -> float:
+        return self.think.sample_s("between", self._rng)
+
+    def on_start(self) -> None:
+        self._rng = random.Random()
+        self.visitor_id = f"load-{uuid.uuid4().hex[:16]}"
+
+    @task
+    def purchase(self) -> None:
+        started = time.perf_counter()
+        product = self._rng.choices(list(self.products), weights=list(self.products.values()))[0]
+        exception: Exception | None = None
+        try:
+            self._walk(product)
+        except JourneyAborted as exc:
+            exception = exc
+        self.environment.events.request.fire(
+            request_type="JOURNEY", name="purchase",
+            response_time=(time.perf_counter() - started) * 1000.0, response_length=0,
+            exception=exception, context={"product": product})
+
+    def _walk(self, product: str) -> None:
+        body = self._post("1 start", "/api/journeys",
+                          {"product": product, "visitor_id": self.visitor_id}, (201, 200),
+                          ("journey_id",))
+        jid = body["journey_id"]
+        self._pause("notice")
+        body = self._post("2 notice", f"/api/journeys/{jid}/notice", {}, (200,), ("next",))
+        if body["next"] == "health":
+            self._pause("health")
+            answers = {f"q{i}": "no" for i in range(1, self.health_questions + 1)}
+            body = self._post("3 health", f"/api/journeys/{jid}/health", {"answers": answers},
+                              (200,), ("next",))
+            if body["next"] != "application":
+                raise JourneyAborted(f"health answered 'no' everywhere but next={body['next']}")
+        self._pause("application")
+        body = self._post("4 application", f"/api/journeys/{jid}/application",
+                          random_application(self._rng), (200,), ("premium_fen",))
+        quoted_fen = int(body["premium_fen"])
+        self._pause("pay")
+        self._pay(jid, product, quoted_fen)
+
+    def _pay(self, jid: str, product: str, quoted_fen: int) -> None:
+        """Pay with one idempotency key; a lost answer is retried with the same key, which the
+        store must answer with the same policy (the integrity gate checks it)."""
+        key = uuid.uuid4().hex
+        last: JourneyAborted | None = None
+        for attempt in range(1, self.pay_attempts + 1):
+            try:
+                body = self._post("5 pay", f"/api/journeys/{jid}/pay",
+                                  {"idempotency_key": key, "amount_fen": quoted_fen}, (200,),
+                                  ("policy_number", "charged_fen"))
+            except JourneyAborted as exc:
+                last = exc
+                continue
+            self._log(status="paid", journey_id=jid, idempotency_key=key, product=product,
+                      premium_fen=quoted_fen, charged_fen=int(body["charged_fen"]),
+                      policy_number=str(body["policy_number"]),
+                      payment_id=body.get("payment_id"), attempts=attempt)
+            return
+        self._log(status="failed", journey_id=jid, idempotency_key=key, product=product,
+                  premium_fen=quoted_fen, charged_fen=None, policy_number=None,
+                  payment_id=None, attempts=self.pay_attempts, error=str(last))
+        raise JourneyAborted(f"pay failed after {self.pay_attempts} attempts: {last}")
+
+    def _log(self, **fields: Any) -> None:
+        if self.purchase_log is not None:
+            self.purchase_log.record(**fields)
+
+    def _pause(self, step: str) -> None:
+        gevent.sleep(self.think.sample_s(step, self._rng))
+
+    def _post(self, name: str, path: str, payload: dict[str, Any], ok_codes: tuple[int, ...],
+              fields: tuple[str, ...]) -> dict[str, Any]:
+        """POST JSON; anything but an expected status with the expected fields fails the step.
+
+        A connection-level error (status 0) is left to Locust so the original exception (for
+        example EADDRNOTAVAIL) reaches the failure stats and the socket-error classifier."""
+        with self.client.post(path, json=payload, name=name, catch_response=True) as resp:
+            if not resp.status_code:
+                connection_error = resp.error
+            elif resp.status_code not in ok_codes:
+                resp.failure(f"HTTP {resp.status_code}")
+                raise JourneyAborted(f"{name}: HTTP {resp.status_code}")
+            else:
+                return self._parse(resp, name, fields)
+        # leaving the block without a verdict lets Locust report the connection error itself
+        raise JourneyAborted(f"{name}: {connection_error!r}")
+
+    @staticmethod
+    def _parse(resp: Any, name: str, fields: tuple[str, ...]) -> dict[str, Any]:
+        try:
+            body = resp.json()
+        except ValueError:
+            resp.failure("answer is not JSON")
+            raise JourneyAborted(f"{name}: answer is not JSON") from None
+        missing = [f for f in fields if not isinstance(body, dict) or f not in body]
+        if missing:
+            resp.failure(CatchResponseError(f"answer lacks {', '.join(missing)}"))
+            raise JourneyAborted(f"{name}: answer lacks {', '.join(missing)}")
+        resp.success()
+        return dict(body)
+
+
+def purchase_log_for(load_dir: str | None) -> PurchaseLog | None:
+    return PurchaseLog(Path(load_dir) / "purchases") if load_dir else None

@@ -1,0 +1,50 @@
+"""The locustfile the launcher runs: the purchase-journey user, the shape of the chosen profile
+and the evidence listeners, configured only through `HARNESS_LOAD_*` environment variables.
+
+    HARNESS_LOAD_PROFILE   smoke | gray | peak (see loadtests/profiles.py for the overrides)
+    HARNESS_LOAD_DIR       where evidence goes (raw/load of the run directory)
+    HARNESS_LOAD_SAMPLE_S  generator-health sample interval, seconds (default 2)
+    HARNESS_LOAD_WORKERS   workers the master expects (recorded in phases.json)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from locust import events
+
+from loadtests import evidence, keepalive
+from loadtests.journey import PurchaseJourneyUser, purchase_log_for
+from loadtests.profiles import profile_from_env
+from loadtests.rlimit import raise_nofile_limit
+from loadtests.shapes import shape_for
+
+keepalive.apply()
+raise_nofile_limit()
+
+PROFILE = profile_from_env(os.environ.get("HARNESS_LOAD_PROFILE", "smoke"), os.environ)
+LOAD_DIR = Path(os.environ.get("HARNESS_LOAD_DIR", "reports/adhoc/raw/load"))
+
+PurchaseJourneyUser.think = PROFILE.think
+PurchaseJourneyUser.products = dict(PROFILE.products)
+PurchaseJourneyUser.health_questions = int(os.environ.get("HARNESS_LOAD_HEALTH_QUESTIONS", "5"))
+PurchaseJourneyUser.purchase_log = purchase_log_for(str(LOAD_DIR))
+
+ProfileShape = shape_for(PROFILE)
+
+__all__ = ["ProfileShape", "PurchaseJourneyUser"]
+
+
+@events.init.add_listener
+def _install_evidence(environment: Any, **_: Any) -> None:
+    evidence.install(environment, PROFILE, LOAD_DIR,
+                     interval_s=float(os.environ.get("HARNESS_LOAD_SAMPLE_S", "2")),
+                     workers_expected=int(os.environ.get("HARNESS_LOAD_WORKERS", "0")))
+
+
+@events.quitting.add_listener
+def _close_purchase_log(**_: Any) -> None:
+    if PurchaseJourneyUser.purchase_log is not None:
+        PurchaseJourneyUser.purchase_log.close()

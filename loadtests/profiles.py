@@ -1,0 +1,169 @@
+"""Load profiles (smoke, gray, peak) as plain data: phases, think times and product mix.
+
+Pure Python, no Locust import: the Locust shape (`loadtests.shapes`) follows a Profile tick by
+tick, the launcher uses it to bound the run time, and the evidence listener uses it for the
+planned users and planned request rate. Every number can be overridden through `HARNESS_LOAD_*`
+environment variables, so a feature file or CI job never edits code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from loadtests.think import ThinkTimes
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stretch of the profile; `kind` scopes criteria: warmup, steady, spike, recovery."""
+
+    name: str
+    kind: str
+    start_s: float
+    end_s: float
+    users: int
+    spawn_rate: float
+
+    def to_record(self) -> dict[str, object]:
+        return {"name": self.name, "kind": self.kind, "start_s": self.start_s,
+                "end_s": self.end_s, "users": self.users, "spawn_rate": self.spawn_rate}
+
+
+# product code -> requests per purchase (medical has the health declaration)
+REQUESTS_PER_PURCHASE = {"medical": 5, "travel": 4, "accident": 4}
+DEFAULT_PRODUCTS = {"medical": 5.0, "travel": 3.0, "accident": 2.0}
+
+# profile -> defaults: users, ramp_s, hold_s, spike_users, spike_s, recovery_s, think scale
+_DEFAULTS: dict[str, dict[str, float]] = {
+    "smoke": {"users": 50, "ramp_s": 5, "hold_s": 20, "spike_users": 0, "spike_s": 0,
+              "recovery_s": 0, "think_scale": 0.02},
+    "gray": {"users": 5000, "ramp_s": 120, "hold_s": 300, "spike_users": 0, "spike_s": 0,
+             "recovery_s": 0, "think_scale": 1.0},
+    "peak": {"users": 100_000, "ramp_s": 600, "hold_s": 600, "spike_users": 120_000,
+             "spike_s": 60, "recovery_s": 300, "think_scale": 1.0},
+}
+PROFILE_NAMES = tuple(_DEFAULTS)
+SPIKE_RAMP_S = 10.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    phases: tuple[Phase, ...]
+    think: ThinkTimes = field(default_factory=ThinkTimes)
+    products: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_PRODUCTS))
+
+    @property
+    def duration_s(self) -> float:
+        return self.phases[-1].end_s if self.phases else 0.0
+
+    @property
+    def peak_users(self) -> int:
+        return max((p.users for p in self.phases), default=0)
+
+    def phase_at(self, t_s: float) -> Phase | None:
+        for phase in self.phases:
+            if phase.start_s <= t_s < phase.end_s:
+                return phase
+        return None
+
+    def planned_users_at(self, t_s: float) -> int:
+        """Users the plan wants at t_s: linear during a ramp, the target otherwise."""
+        phase = self.phase_at(t_s)
+        if phase is None:
+            return 0
+        index = self.phases.index(phase)
+        before = self.phases[index - 1].users if index else 0
+        if phase.users > before and phase.spawn_rate > 0:
+            return min(phase.users, before + int((t_s - phase.start_s) * phase.spawn_rate))
+        return phase.users
+
+    @property
+    def requests_per_purchase(self) -> float:
+        total = sum(self.products.values())
+        return sum(w * REQUESTS_PER_PURCHASE[p] for p, w in self.products.items()) / total
+
+    @property
+    def think_per_purchase_s(self) -> float:
+        """Mean think time of one purchase cycle; the health pause only for medical."""
+        total = sum(self.products.values())
+        medical_share = self.products.get("medical", 0.0) / total
+        t = self.think
+        return (t.mean_s("notice") + medical_share * t.mean_s("health")
+                + t.mean_s("application") + t.mean_s("pay") + t.mean_s("between"))
+
+    def planned_rps(self, users: int, avg_response_s: float) -> float:
+        """Closed-loop rate: each user makes R requests per (think + R * response time)."""
+        r = self.requests_per_purchase
+        cycle_s = self.think_per_purchase_s + r * max(avg_response_s, 0.0)
+        return users * r / cycle_s if cycle_s > 0 else 0.0
+
+    def to_record(self) -> dict[str, object]:
+        return {"profile": self.name, "duration_s": self.duration_s,
+                "peak_users": self.peak_users,
+                "phases": [p.to_record() for p in self.phases],
+                "think_s": self.think.to_record(), "products": dict(self.products),
+                "requests_per_purchase": self.requests_per_purchase,
+                "think_per_purchase_s": self.think_per_purchase_s}
+
+
+def profile_from_env(name: str, environ: Mapping[str, str]) -> Profile:
+    """Build the named profile; `HARNESS_LOAD_USERS`, `_RAMP_S`, `_HOLD_S`, `_SPIKE_USERS`,
+    `_SPIKE_S`, `_RECOVERY_S`, `_PRODUCTS`, `_THINK_S`, `_THINK_SCALE` override defaults."""
+    if name not in _DEFAULTS:
+        raise ValueError(f"unknown load profile {name!r}; use one of {', '.join(_DEFAULTS)}")
+    values = {k: float(v) for k, v in _DEFAULTS[name].items()}
+    for key in ("users", "ramp_s", "hold_s", "spike_users", "spike_s", "recovery_s"):
+        var = f"HARNESS_LOAD_{key.upper()}"
+        raw = environ.get(var, "").strip()
+        if raw:
+            try:
+                values[key] = float(raw)
+            except ValueError as exc:
+                raise ValueError(f"{var}={raw!r} is not a number") from exc
+            if values[key] < 0:
+                raise ValueError(f"{var}={raw!r} must be >= 0")
+    if values["users"] < 1:
+        raise ValueError("HARNESS_LOAD_USERS must be at least 1")
+    think = ThinkTimes.from_env(environ, default_scale=values["think_scale"])
+    products = parse_products(environ.get("HARNESS_LOAD_PRODUCTS", ""))
+    return Profile(name, build_phases(values), think, products)
+
+
+def build_phases(v: Mapping[str, float]) -> tuple[Phase, ...]:
+    users = int(v["users"])
+    ramp_s, hold_s = v["ramp_s"], v["hold_s"]
+    phases = [Phase("ramp-up", "warmup", 0.0, ramp_s, users,
+                    users / ramp_s if ramp_s > 0 else float(users)),
+              Phase("steady", "steady", ramp_s, ramp_s + hold_s, users, float(users))]
+    spike_users, spike_s = int(v["spike_users"]), v["spike_s"]
+    end = ramp_s + hold_s
+    if spike_users > users and spike_s > 0:
+        rate = (spike_users - users) / min(SPIKE_RAMP_S, spike_s)
+        phases.append(Phase("spike", "spike", end, end + spike_s, spike_users, rate))
+        end += spike_s
+        if v["recovery_s"] > 0:
+            phases.append(Phase("recovery", "recovery", end, end + v["recovery_s"], users,
+                                float(spike_users)))
+    return tuple(p for p in phases if p.end_s > p.start_s)
+
+
+def parse_products(spec: str) -> dict[str, float]:
+    """"medical=5,travel=3" -> weights; empty -> the default mix."""
+    if not spec.strip():
+        return dict(DEFAULT_PRODUCTS)
+    out: dict[str, float] = {}
+    for item in spec.split(","):
+        code, _, weight = item.partition("=")
+        code = code.strip()
+        if code not in REQUESTS_PER_PURCHASE:
+            raise ValueError(f"HARNESS_LOAD_PRODUCTS: unknown product {code!r}; "
+                             f"use {', '.join(REQUESTS_PER_PURCHASE)}")
+        try:
+            out[code] = float(weight) if weight.strip() else 1.0
+        except ValueError as exc:
+            raise ValueError(f"HARNESS_LOAD_PRODUCTS: {item!r} is not CODE=WEIGHT") from exc
+    if sum(out.values()) <= 0:
+        raise ValueError("HARNESS_LOAD_PRODUCTS: weights must add up to more than 0")
+    return out
