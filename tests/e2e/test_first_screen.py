@@ -1,0 +1,103 @@
+"""The first-screen check against one local page per pitfall and per accepted case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from e2e.first_screen import check_first_screen
+
+pytestmark = pytest.mark.browser
+
+PATTERN = r"\d+天犹豫期"
+
+# page, expected to pass, a keyword the first reason must contain (for failures)
+CASES = [
+    ("visible", True, ""),
+    ("shadow", True, ""),
+    ("iframe_visible", True, ""),
+    ("sticky_transparent_overlay", True, ""),
+    ("hidden_copy", True, ""),
+    ("sticky_header", False, "covered by header"),
+    ("cookie_banner", False, "covered by div.cookie"),
+    ("modal", False, "covered by"),
+    ("opacity_zero", False, "opacity 0"),
+    ("visibility_hidden", False, "visibility:hidden"),
+    ("display_none", False, "display:none"),
+    ("clip_rect", False, "clipped"),
+    ("clip_path", False, "clip-path"),
+    ("overflow_zero_height", False, "clipped by main > div.wrap"),
+    ("zero_size", False, "zero size"),
+    ("offscreen", False, "off-screen"),
+    ("text_indent", False, "off-screen"),
+    ("below_fold", False, "below the fold"),
+    ("partly_below", False, "below the fold"),
+    ("small_font", False, "8.0 px (minimum 12 px)"),
+    ("low_contrast", False, "contrast is"),
+    ("transparent_text", False, "transparent"),
+    ("text_fill_transparent", False, "transparent"),
+    ("background_image", False, "cannot be verified"),
+    ("closed_details", False, "closed <details>"),
+    ("scrolled_container", False, "scroll container"),
+    ("image_only", False, "only in an image"),
+    ("iframe_below_fold", False, "below the fold"),
+    ("iframe_covered", False, "covered by header"),
+]
+
+
+@pytest.mark.parametrize(("name", "passes", "keyword"), CASES, ids=[c[0] for c in CASES])
+def test_first_screen_case(desktop_page: Page, site: str, name: str, passes: bool,
+                           keyword: str) -> None:
+    desktop_page.goto(f"{site}/notice/{name}.html")
+    check = check_first_screen(desktop_page, pattern=PATTERN)
+    assert check.passed is passes, check.reasons
+    assert check.scroll_unchanged
+    if passes:
+        assert check.reasons == []
+        assert check.cooling_off_days == 15
+    else:
+        assert check.reasons
+        assert any(keyword in r for r in check.reasons), check.reasons
+
+
+def test_selector_and_pattern_together(desktop_page: Page, site: str) -> None:
+    desktop_page.goto(f"{site}/notice/visible.html")
+    check = check_first_screen(desktop_page, selector="#notice", pattern=PATTERN)
+    assert check.passed and check.selector == "p#notice"
+    assert check.lines == 1 and check.lines_in_viewport == 1
+    assert check.min_font_px == 16 and check.min_contrast is not None
+    assert check.min_contrast > 10
+
+
+def test_selector_whose_text_does_not_match(desktop_page: Page, site: str) -> None:
+    desktop_page.goto(f"{site}/notice/visible.html")
+    check = check_first_screen(desktop_page, selector="h1", pattern=PATTERN)
+    assert not check.found and "none has text matching" in check.reasons[0]
+
+
+def test_thresholds_come_from_the_caller(desktop_page: Page, site: str) -> None:
+    desktop_page.goto(f"{site}/notice/small_font.html")
+    assert check_first_screen(desktop_page, selector="#notice", min_font_px=8).passed
+    desktop_page.goto(f"{site}/notice/visible.html")
+    check = check_first_screen(desktop_page, selector="#notice", min_font_px=18)
+    assert not check.passed and "16.0 px (minimum 18 px)" in check.reasons[0]
+
+
+def test_nothing_scrolls_and_the_screenshot_is_the_viewport(desktop_page: Page, site: str,
+                                                            tmp_path: Path) -> None:
+    desktop_page.goto(f"{site}/notice/below_fold.html")
+    shot = tmp_path / "notice.png"
+    check = check_first_screen(desktop_page, pattern=PATTERN, screenshot_path=shot)
+    assert check.scroll_unchanged
+    assert desktop_page.evaluate("[scrollX, scrollY]") == [0, 0]
+    assert shot.read_bytes()[:4] == b"\x89PNG"
+    width, height = _png_size(shot)
+    assert (width, height) == (1366, 768)
+    assert desktop_page.evaluate("document.getElementById('__harness_notice_outline__')") is None
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
