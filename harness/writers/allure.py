@@ -50,7 +50,7 @@ def write_allure_extras(verdict: Verdict, results_dir: Path,
 
 def _write_verdict_result(verdict: Verdict, results_dir: Path) -> None:
     now_ms = int(time.time() * 1000)
-    md_name = f"{uuid.uuid4()}-attachment.md"
+    md_name = "launch-verdict-attachment.md"  # fixed names: a re-judge replaces, not adds
     (results_dir / md_name).write_text(render_markdown(verdict), encoding="utf-8")
     steps: list[dict[str, Any]] = []
     for c in verdict.criteria:
@@ -72,7 +72,7 @@ def _write_verdict_result(verdict: Verdict, results_dir: Path) -> None:
                    {"name": "feature", "value": "Launch verdict"},
                    {"name": "severity", "value": "blocker"}],
     }
-    (results_dir / f"{result['uuid']}-result.json").write_text(
+    (results_dir / "launch-verdict-result.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 
 

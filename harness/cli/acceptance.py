@@ -1,0 +1,41 @@
+"""Runs the acceptance features (pytest-bdd) as a child process against a run directory.
+
+A child process keeps Playwright out of the judge, and is exactly what a QA engineer gets
+with `pytest features/`. `offline=True` re-judges evidence already on disk (no browser,
+no target): that is how `harness verdict RUN_DIR` recomputes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.rundir import RunDir
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_features(run: RunDir, *, target: str | None, offline: bool, variant: str = "good",
+                 allow_non_local: bool = False, extra_args: tuple[str, ...] = (),
+                 quiet: bool = True) -> int:
+    command = [sys.executable, "-m", "pytest", str(PROJECT_ROOT / "features"),
+               f"--rootdir={PROJECT_ROOT}", "-p", "no:cacheprovider",
+               f"--harness-run-dir={run.path}", f"--harness-variant={variant}"]
+    if not offline:  # the live run's Allure results stay; a re-judge only rewrites the verdict
+        command.append(f"--alluredir={run.allure_results}")
+    command += ["-q", "--no-header"] if quiet else ["-v"]
+    if target:
+        command.append(f"--harness-target={target}")
+    if allow_non_local:
+        command.append("--harness-allow-non-local")
+    command += list(extra_args)
+    env = dict(os.environ)
+    env["HARNESS_OFFLINE"] = "1" if offline else "0"
+    env["HARNESS_RUN_DIR"] = str(run.path)
+    log = run.path / ("features-offline.log" if offline else "features.log")
+    with log.open("w", encoding="utf-8") as out:
+        done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=out,
+                              stderr=subprocess.STDOUT, check=False)
+    return done.returncode

@@ -1,0 +1,146 @@
+"""`harness doctor`: is this machine ready? One line per check, a fix line for each problem,
+exit 4 when something required is missing. The browser is probed in a child process
+(`python -m e2e.probe`) so Playwright never loads into the judge."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata as metadata
+import json
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.model import ExitCode
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("pytest", "pytest-bdd", "allure-pytest-bdd", "playwright", "pytest-playwright",
+            "locust", "geventhttpclient", "pandas", "pyarrow", "scipy", "statsmodels",
+            "fastapi", "uvicorn", "sqlalchemy", "jinja2")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    value: str
+    fix: str = ""
+    required: bool = True
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the checks as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    checks = [check_python(), *check_packages(), check_allure_pytest_conflict(),
+              check_browser(), check_allure(), check_cjk_font(), check_open_files(),
+              check_port_range()]
+    if args.json:
+        print(json.dumps([c.__dict__ for c in checks], ensure_ascii=False, indent=2))
+    else:
+        for c in checks:
+            mark = "ok  " if c.ok else ("FAIL" if c.required else "warn")
+            print(f"{mark} {c.name}: {c.value}")
+            if not c.ok and c.fix:
+                print(f"     fix: {c.fix}")
+    failed = [c for c in checks if c.required and not c.ok]
+    if not args.json:
+        print("all required checks passed" if not failed
+              else f"{len(failed)} required check(s) failed")
+    return ExitCode.HARNESS_FAILURE if failed else ExitCode.GO
+
+
+def check_python() -> Check:
+    ok = sys.version_info >= (3, 11)
+    return Check("python", ok, f"{platform.python_version()} at {sys.executable}",
+                 "use Python 3.11 or newer")
+
+
+def check_packages() -> list[Check]:
+    checks = []
+    for name in PACKAGES:
+        try:
+            checks.append(Check(f"package {name}", True, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            checks.append(Check(f"package {name}", False, "missing", "run `make setup`"))
+    return checks
+
+
+def check_allure_pytest_conflict() -> Check:
+    try:
+        version = metadata.version("allure-pytest")
+    except metadata.PackageNotFoundError:
+        return Check("allure-pytest absent", True, "only allure-pytest-bdd registers --alluredir")
+    return Check("allure-pytest absent", True,
+                 f"allure-pytest {version} is installed too; the harness loads it with "
+                 "`-p no:allure_pytest`", required=False)
+
+
+def check_browser() -> Check:
+    try:
+        done = subprocess.run([sys.executable, "-m", "e2e.probe"], capture_output=True,
+                              text=True, timeout=90, cwd=PROJECT_ROOT, check=False)
+        probe = json.loads(done.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
+        return Check("browser", False, f"the probe did not answer: {exc}",
+                     "run `make setup`, then `python -m e2e.probe` to see the error")
+    if probe.get("launches"):
+        return Check("browser", True, f"{probe.get('executable')} (Chromium "
+                     f"{probe.get('version')}), launches headless")
+    return Check("browser", False, f"{probe.get('executable')}: {probe.get('error')}",
+                 "run `make setup` (installs Debian's chromium as root where Playwright "
+                 "cannot download its own), or set HARNESS_CHROMIUM=/path/to/chromium")
+
+
+def check_allure() -> Check:
+    local = PROJECT_ROOT / "node_modules" / ".bin" / "allure"
+    executable = str(local) if local.exists() else shutil.which("allure")
+    if executable is None:
+        return Check("allure", False, "not installed", "run `make setup` (npm ci)")
+    try:
+        done = subprocess.run([executable, "--version"], capture_output=True, text=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("allure", False, str(exc), "install Node.js 20+, then `make setup`")
+    version = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "?"
+    ok = done.returncode == 0 and version.startswith("3.")
+    return Check("allure", ok, f"Allure {version} ({executable})",
+                 "Allure 3 is needed: `npm ci` installs the pinned version")
+
+
+def check_cjk_font() -> Check:
+    fc_list = shutil.which("fc-list")
+    found = ""
+    if fc_list:
+        done = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True,
+                              timeout=30, check=False)
+        found = done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
+    return Check("CJK font", bool(found), found or "none: Chinese renders as boxes",
+                 "apt-get install fonts-noto-cjk (make setup does it as root)")
+
+
+def check_open_files() -> Check:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return Check("open files", hard >= 4096,
+                 f"soft {soft}, hard {hard} (load workers raise soft to hard; each worker "
+                 f"holds at most ~{max(hard - 1000, 0):,} users)",
+                 "raise the hard limit (ulimit -Hn / limits.conf) for large load tests",
+                 required=False)
+
+
+def check_port_range() -> Check:
+    path = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    try:
+        low, high = (int(x) for x in path.read_text().split())
+    except (OSError, ValueError):
+        return Check("ephemeral ports", True, "unknown on this system", required=False)
+    count = high - low + 1
+    return Check("ephemeral ports", count >= 10_000,
+                 f"{low}-{high}: {count:,} connections per address pair",
+                 "spread load over several loopback addresses (the load launcher does)",
+                 required=False)

@@ -1,0 +1,96 @@
+"""The evidence-producing phases of `harness run`: the target, load, gray.
+
+Each phase returns a Source (its own exit code and a note); none of them judges. A phase
+that fails is reported and the run goes on: its criteria find no evidence and are
+INCONCLUSIVE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import HarnessError, ToolError
+from harness.model import Source
+from harness.rundir import RunDir
+
+GRAY_EXPORT = "/api/export/events.parquet"
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    bundled: bool
+
+
+@contextmanager
+def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
+    """The store to gate: --target as given (loopback unless allowed), else a demo shop."""
+    from loadtests.target import check_local_target
+
+    if args.target:
+        check_local_target(args.target, args.allow_non_local)
+        yield Target(args.target.rstrip("/"), bundled=False)
+        return
+    from demo_shop.server import start_in_background
+
+    store = run_dir.raw / "store"
+    store.mkdir(parents=True, exist_ok=True)
+    print(f"[target] starting the demo shop (variant {args.variant}, "
+          f"{args.gray_percent:g} % gray)", flush=True)
+    shop = start_in_background(variant=args.variant, port=0, workers=2,
+                               gray_percent=args.gray_percent,
+                               db_url=f"sqlite:///{store / 'shop.db'}",
+                               log_path=store / "shop.log")
+    try:
+        yield Target(shop.url, bundled=True)
+    finally:
+        shop.stop()
+
+
+def load_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Source:
+    from loadtests.launcher import LoadRequest, run_load
+
+    request = LoadRequest(profile="smoke", target=target.url, run_dir=run_dir.path,
+                          workers=args.load_workers, allow_non_local=args.allow_non_local)
+    try:
+        result = run_load(request)
+    except HarnessError as exc:
+        return Source("load (smoke)", 4, "locust", str(exc))
+    detail = (f"{result.purchases} purchases in {result.duration_s:.0f} s; workers exit "
+              f"{list(result.worker_exit_codes)}")
+    if result.reconciliation_error:
+        detail += f"; reconciliation: {result.reconciliation_error}"
+    return Source("load (smoke)", result.master_exit_code, " ".join(result.command), detail)
+
+
+def gray_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Source:
+    """Drive the gray profile's visitors, then keep the store's event export as evidence."""
+    from loadtests.launcher import LoadRequest, run_load
+
+    gray_dir = run_dir.raw / "gray"
+    gray_dir.mkdir(parents=True, exist_ok=True)
+    request = LoadRequest(profile="gray", target=target.url, run_dir=gray_dir / "driver",
+                          workers=args.load_workers, allow_non_local=args.allow_non_local)
+    try:
+        result = run_load(request)
+        _download(target.url + GRAY_EXPORT, gray_dir / "events.parquet")
+    except HarnessError as exc:
+        return Source("gray", 4, "locust (gray profile) + event export", str(exc))
+    return Source("gray", result.master_exit_code, " ".join(result.command),
+                  f"{result.purchases} purchases by simulated visitors; events exported")
+
+
+def _download(url: str, path: Path) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (checked target)
+            data = response.read()
+    except OSError as exc:
+        raise ToolError(f"could not export the events from {url}: {exc}") from exc
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

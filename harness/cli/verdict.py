@@ -1,0 +1,91 @@
+"""`harness verdict RUN_DIR`: re-judge the evidence on disk and write the verdict files.
+
+The features are re-run offline (no browser, no load) so every criterion is recomputed from
+the files in raw/: a deleted or corrupted evidence file makes its criterion INCONCLUSIVE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.errors import EvidenceError
+from harness.model import Criterion, Outcome, Source, Verdict
+from harness.policy import Policy, read_waivers
+from harness.readers.criteria import CRITERIA_FILE, PLAN_FILE, read_criteria, read_plan
+from harness.rundir import RunDir, open_run_dir
+from harness.verdict import decide
+from harness.writers.allure import write_allure_extras
+from harness.writers.json_verdict import write_verdict_json
+from harness.writers.junit import write_junit
+from harness.writers.markdown import write_markdown
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="a run directory, e.g. reports/latest")
+    add_policy_arguments(parser)
+    parser.add_argument("--no-rejudge", action="store_true",
+                        help="decide from criteria.jsonl as it is, without re-reading evidence")
+
+
+def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--waivers", type=Path, help="TOML file of waivers (see README)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.cli.acceptance import run_features
+
+    run_dir = open_run_dir(args.run_dir)
+    sources: list[Source] = []
+    if not args.no_rejudge:
+        _set_aside(run_dir)
+        code = run_features(run_dir, target=None, offline=True)
+        sources.append(Source("acceptance features (offline re-judge)", code,
+                              "pytest features/ (offline)"))
+    verdict = judge(run_dir, policy_from(args), sources)
+    print_summary(verdict, run_dir)
+    return int(verdict.exit_code)
+
+
+def policy_from(args: argparse.Namespace) -> Policy:
+    return Policy(waivers=read_waivers(args.waivers) if args.waivers else ())
+
+
+def judge(run_dir: RunDir, policy: Policy, sources: Sequence[Source]) -> Verdict:
+    """Criteria on disk + plan + policy -> Verdict; writes verdict.json/.md and junit.xml."""
+    try:
+        criteria = read_criteria(run_dir.path / CRITERIA_FILE)
+        plan = read_plan(run_dir.path / PLAN_FILE)
+    except EvidenceError as exc:
+        criteria = [Criterion(id="criteria", feature="launch gate", scenario="criteria file",
+                              tags=("blocker",), outcome=Outcome.inconclusive(str(exc)))]
+        plan = []
+    info = run_dir.read_run_info()
+    verdict = decide(criteria, policy, plan=plan, sources=sources, run=info)
+    write_verdict_json(verdict, run_dir.path / "verdict.json")
+    write_markdown(verdict, run_dir.path / "verdict.md")
+    write_junit(verdict, run_dir.path / "junit.xml")
+    environment = {k: str(v) for k, v in info.items() if isinstance(v, str | int | float)}
+    write_allure_extras(verdict, run_dir.allure_results, environment)
+    return verdict
+
+
+def print_summary(verdict: Verdict, run_dir: RunDir) -> None:
+    by_id = {c.id: c for c in verdict.criteria}
+    print(f"\nDecision: {verdict.decision.value}  (exit {int(verdict.exit_code)})")
+    for cid in verdict.reasons:
+        c = by_id[cid]
+        print(f"  {c.status.value.upper():12} {cid}\n               {c.outcome.message}")
+    for warning in verdict.warnings[:10]:
+        print(f"  warning: {warning}")
+    print(f"Verdict: {run_dir.path / 'verdict.md'}")
+
+
+def _set_aside(run_dir: RunDir) -> None:
+    """Keep the previous judgement beside the new one (nothing is lost)."""
+    for name in (CRITERIA_FILE, "verdict.json", "verdict.md"):
+        path = run_dir.path / name
+        if path.exists():
+            shutil.move(path, path.with_name(f"previous-{name}"))
