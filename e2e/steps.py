@@ -1,0 +1,261 @@
+"""Counting the screens a buyer goes through: the journey recorder.
+
+A step is a new screen reached by a buyer's action, where a screen is its route (no query, no
+hash), its main heading, a blocking dialog and an optional data-flow-step marker. Navigation
+events are never counted: single-page apps fire them for pushState, replaceState and hash
+changes that show the buyer nothing new, and a modal dialog is a new screen without any.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+_JS_DIR = Path(__file__).parent / "js"
+_IDENTITY_JS = (_JS_DIR / "screen_identity.js").read_text(encoding="utf-8")
+_DOM_QUIET_JS = """([quietMs, capMs]) => new Promise((resolve) => {
+  let timer = null; const start = performance.now();
+  const done = () => { obs.disconnect(); resolve(performance.now() - start); };
+  const obs = new MutationObserver(() => {
+    clearTimeout(timer); timer = setTimeout(done, quietMs);
+    if (performance.now() - start > capMs) done();
+  });
+  obs.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  timer = setTimeout(done, quietMs); setTimeout(done, capMs);
+})"""
+_FIELD_NAME_JS = """el => el.getAttribute('name') || el.id || el.getAttribute('aria-label')
+  || el.getAttribute('placeholder') || el.tagName.toLowerCase()"""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The identity of what the buyer sees; equal screens are the same step."""
+
+    url_path: str
+    heading: str | None
+    flow_marker: str | None
+    dialog: str | None = None
+    dialog_marker: str | None = None
+
+    @property
+    def screen_id(self) -> str:
+        marker = self.dialog_marker or self.flow_marker
+        parts = [self.url_path, f"[{marker}]" if marker else "", self.heading or ""]
+        if self.dialog:
+            parts.append(f"dialog: {self.dialog}")
+        return " ".join(p for p in parts if p)
+
+
+@dataclass
+class Step:
+    """One screen reached; `fields_filled` are the inputs the buyer filled on it."""
+
+    index: int
+    description: str
+    screen_id: str
+    url_path: str
+    heading: str | None
+    flow_marker: str | None
+    dialog: str | None
+    counted: bool = True
+    fields_filled: list[str] = field(default_factory=list)
+    screenshot: str | None = None
+    settle_ms: float = 0.0
+
+
+@dataclass
+class JourneyRecord:
+    """What a journey produced: steps, fields per step, notice checks, errors (JSON-able)."""
+
+    journey: str
+    viewport: str
+    step_count: int
+    steps: list[Step]
+    advances: list[dict[str, Any]]
+    fields_per_step: dict[str, int]
+    notice_checks: list[dict[str, Any]] = field(default_factory=list)
+    form_error_checks: list[dict[str, Any]] = field(default_factory=list)
+    completed: bool = True
+    error: str | None = None
+    final_url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Settle:
+    """How long to wait for a screen to settle after an action (caps, not thresholds)."""
+
+    load_timeout_ms: float = 15_000
+    network_idle_ms: float = 1_500
+    dom_quiet_ms: float = 150
+    dom_cap_ms: float = 2_000
+
+
+class JourneyRecorder:
+    """Wraps a Page: performs the buyer's actions and records each new screen as a step."""
+
+    def __init__(self, page: Page, out_dir: str | Path | None = None, *, journey: str = "",
+                 viewport: str = "", settle: Settle | None = None) -> None:
+        self.page = page
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        self.journey = journey
+        self.viewport = viewport
+        self.settle_caps = settle or Settle()
+        self.steps: list[Step] = []
+        self.advances: list[dict[str, Any]] = []
+        self.notice_checks: list[dict[str, Any]] = []
+        self.form_error_checks: list[dict[str, Any]] = []
+        self._screen: Screen | None = None
+        self._seen: set[Screen] = set()
+
+    @property
+    def current(self) -> Step | None:
+        return self.steps[-1] if self.steps else None
+
+    def begin(self, description: str = "start") -> Step:
+        """Record the screen the journey starts on as step 0 (never counted)."""
+        self.settle()
+        return self._record(description, self.screen(), counted=False, index=0, settle_ms=0.0)
+
+    def advance(self, description: str, action: Callable[[], object], *,
+                counted: bool = True) -> Step | None:
+        """Perform an advancing action (click, submit) and record the screen it leads to.
+
+        Returns the new Step, or None when the screen did not change (a validation error, a
+        pushState or a hash change) or went back to a screen already recorded (closing a
+        modal): such an action is logged in `advances` but not counted as a step.
+        """
+        if self._screen is None:
+            self.begin()
+        action()
+        settle_ms = self.settle()
+        screen = self.screen()
+        changed = screen != self._screen
+        revisit = changed and screen in self._seen
+        self.advances.append({"description": description, "new_screen": changed and not revisit,
+                              "revisit": revisit, "screen_id": screen.screen_id,
+                              "settle_ms": round(settle_ms, 1)})
+        if revisit:
+            self._screen = screen
+        if not changed or revisit:
+            return None
+        index = 1 + max((s.index for s in self.steps), default=0)
+        return self._record(description, screen, counted=counted, index=index,
+                            settle_ms=settle_ms)
+
+    def fill(self, target: Locator | str, value: str) -> None:
+        """Type a value as the buyer would and note the field on the current screen."""
+        loc = self._locator(target)
+        loc.fill(value)
+        self._note_field(loc)
+
+    def check(self, target: Locator | str) -> None:
+        loc = self._locator(target)
+        loc.check()
+        self._note_field(loc)
+
+    def choose(self, target: Locator | str) -> None:
+        """Pick a radio button."""
+        self.check(target)
+
+    def check_all(self, target: Locator | str) -> int:
+        """Tick every box or radio the locator matches (e.g. all 'no' answers); returns how many."""
+        loc = self._locator(target)
+        count = loc.count()
+        for i in range(count):
+            item = loc.nth(i)
+            item.check()
+            self._note_field(item)
+        return count
+
+    def select(self, target: Locator | str, value: str) -> None:
+        loc = self._locator(target)
+        loc.select_option(value)
+        self._note_field(loc)
+
+    def finish(self, *, completed: bool = True, error: str | None = None) -> JourneyRecord:
+        """The record so far: step_count counts the counted steps after the start screen."""
+        counted = [s for s in self.steps if s.counted and s.index > 0]
+        return JourneyRecord(
+            journey=self.journey, viewport=self.viewport, step_count=len(counted),
+            steps=list(self.steps), advances=list(self.advances),
+            fields_per_step={str(s.index): len(s.fields_filled) for s in self.steps},
+            notice_checks=list(self.notice_checks),
+            form_error_checks=list(self.form_error_checks),
+            completed=completed, error=error, final_url=_safe_url(self.page))
+
+    def screen(self) -> Screen:
+        """The current screen's identity (retried while a navigation replaces the document)."""
+        raw = _evaluate_retrying(self.page, _IDENTITY_JS, None)
+        return Screen(url_path=raw["url_path"], heading=raw["heading"],
+                      flow_marker=raw["flow_marker"], dialog=raw["dialog"],
+                      dialog_marker=raw["dialog_marker"])
+
+    def settle(self) -> float:
+        """Wait for load, a short network-idle window and a quiet DOM; returns ms waited."""
+        caps = self.settle_caps
+        start = time.monotonic()
+        with contextlib.suppress(PlaywrightTimeout):
+            self.page.wait_for_load_state("load", timeout=caps.load_timeout_ms)
+        if caps.network_idle_ms > 0:
+            with contextlib.suppress(PlaywrightTimeout):
+                self.page.wait_for_load_state("networkidle", timeout=caps.network_idle_ms)
+        _evaluate_retrying(self.page, _DOM_QUIET_JS, [caps.dom_quiet_ms, caps.dom_cap_ms])
+        return (time.monotonic() - start) * 1000
+
+    def _record(self, description: str, screen: Screen, *, counted: bool, index: int,
+                settle_ms: float) -> Step:
+        step = Step(index=index, description=description, screen_id=screen.screen_id,
+                    url_path=screen.url_path, heading=screen.heading,
+                    flow_marker=screen.dialog_marker or screen.flow_marker,
+                    dialog=screen.dialog, counted=counted, settle_ms=round(settle_ms, 1))
+        if self.out_dir is not None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            path = self.out_dir / f"step-{index:02d}.png"
+            self.page.screenshot(path=str(path), full_page=False)
+            step.screenshot = str(path)
+        self.steps.append(step)
+        self._screen = screen
+        self._seen.add(screen)
+        return step
+
+    def _locator(self, target: Locator | str) -> Locator:
+        return self.page.locator(target) if isinstance(target, str) else target
+
+    def _note_field(self, loc: Locator) -> None:
+        if self._screen is None:
+            self.begin()
+        name = str(loc.evaluate(_FIELD_NAME_JS))
+        step = self.current
+        if step is not None and name not in step.fields_filled:
+            step.fields_filled.append(name)
+
+
+def _evaluate_retrying(page: Page, script: str, arg: Any, attempts: int = 5) -> Any:
+    """page.evaluate that survives a document being replaced mid-call (navigation)."""
+    for attempt in range(attempts):
+        try:
+            return page.evaluate(script, arg)
+        except PlaywrightError as exc:
+            transient = "context was destroyed" in str(exc) or "navigat" in str(exc)
+            if attempt == attempts - 1 or not transient:
+                raise
+            page.wait_for_load_state("load")
+    raise AssertionError("unreachable")
+
+
+def _safe_url(page: Page) -> str | None:
+    try:
+        return page.url
+    except PlaywrightError:
+        return None
