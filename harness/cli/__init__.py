@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "take a release through every gate: GO / NO-GO / INCONCLUSIVE"),
     "verdict": ("verdict", "re-judge a run directory from the evidence on disk"),
     "report": ("report", "generate the Allure 3 report of a run directory"),
+    "gray": ("gray", "compare gray-release cohorts"),
 }
 
 
