@@ -20,8 +20,9 @@ def id_check_char(first17: str) -> str:
 
 
 def random_id_number(rng: random.Random) -> str:
-    """An 18-character ID for someone born 1960-2000 (ages the rating table knows)."""
-    birth = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365))
+    """An 18-character ID for someone born 1965-2004: adult, and within every product's age
+    limits (the accident product insures 18-65)."""
+    birth = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365))
     first17 = f"{rng.choice(_AREAS)}{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
     return first17 + id_check_char(first17)
 

@@ -101,6 +101,7 @@ def run_load(request: LoadRequest) -> LoadResult:
     master_cmd = _master_command(request, load_dir, port, run_time_s)
     deadline_s = run_time_s + EXPECT_WORKERS_WAIT_S + request.kill_grace_s
     started = time.monotonic()
+    started_ms = int(time.time() * 1000)
     processes = _Processes(load_dir)
     interrupted = timed_out = False
     try:
@@ -113,7 +114,7 @@ def run_load(request: LoadRequest) -> LoadResult:
     finally:
         processes.stop_all(request.kill_grace_s)
     result = _collect(request, load_dir, processes, master_cmd, time.monotonic() - started,
-                      timed_out, interrupted)
+                      timed_out, interrupted, started_ms)
     if interrupted:
         raise KeyboardInterrupt
     return result
@@ -227,14 +228,14 @@ def _wait_or_kill(proc: subprocess.Popen[bytes], grace_s: float,
 
 def _collect(request: LoadRequest, load_dir: Path, processes: _Processes,
              master_cmd: Sequence[str], duration_s: float, timed_out: bool,
-             interrupted: bool) -> LoadResult:
+             interrupted: bool, started_ms: int) -> LoadResult:
     """Rename Locust's CSVs to the contract names, merge purchases, fetch reconciliation."""
     for src, dst in CSV_NAMES.items():
         if (load_dir / src).is_file():
             os.replace(load_dir / src, load_dir / dst)
     purchases = merge_purchase_files(load_dir / "purchases", load_dir / "purchases.jsonl")
     store_path = request.run_dir / "raw" / "store" / "reconciliation.json"
-    recon_error = fetch_reconciliation(request.target, store_path)
+    recon_error = fetch_reconciliation(request.target, store_path, since_ms=started_ms - 1000)
     master_code, worker_codes = processes.exit_codes()
     result = LoadResult(load_dir, master_code, worker_codes, round(duration_s, 3), timed_out,
                         interrupted, purchases, None if recon_error else store_path,

@@ -15,6 +15,7 @@ from harness.model import ExitCode
 COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("doctor", "check this machine: Python, packages, browser, Allure, limits"),
     "demo-shop": ("demo_shop", "start the bundled demo insurance shop"),
+    "load": ("load", "run a Locust load profile against the target"),
     "run": ("run", "take a release through every gate: GO / NO-GO / INCONCLUSIVE"),
     "verdict": ("verdict", "re-judge a run directory from the evidence on disk"),
     "report": ("report", "generate the Allure 3 report of a run directory"),

@@ -28,6 +28,22 @@ class Shop:
         self.counter = itertools.count(1)
         self.connections = 0
 
+    def reconciliation(self) -> dict[str, Any]:
+        """The demo shop's answer shape: summary counts and per paid journey rows."""
+        rows: dict[str, dict[str, Any]] = {}
+        for p in self.payments.values():
+            row = rows.setdefault(p["journey_id"], {
+                "journey_id": p["journey_id"], "premium_fen": p["amount_fen"],
+                "payments": [], "policy_numbers": []})
+            row["payments"].append({"payment_id": p["payment_id"],
+                                    "idempotency_key": p["idempotency_key"],
+                                    "charged_fen": p["amount_fen"]})
+        for policy in self.policies:
+            rows[policy["journey_id"]]["policy_numbers"].append(policy["policy_number"])
+        summary = {"paid": len(rows), "payments": len(self.payments),
+                   "policies": len(self.policies)}
+        return {"summary": summary, "journeys": list(rows.values())}
+
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -55,10 +71,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {"ok": True, "variant": "standin", "gray_percent": 0})
         elif self.path == "/_connections":
             self._send(200, {"connections": self.shop.connections})
-        elif self.path == "/api/reconciliation":
+        elif self.path.split("?")[0] == "/api/reconciliation":
             with self.shop.lock:
-                self._send(200, {"payments": list(self.shop.payments.values()),
-                                 "policies": list(self.shop.policies)})
+                self._send(200, self.shop.reconciliation())
         else:
             self._send(404, {"error": "not found"})
 

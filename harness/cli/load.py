@@ -1,0 +1,124 @@
+"""`harness load`: run one Locust load profile against a target and keep the evidence.
+
+Producing evidence is all this command does: exit 0 when Locust's stats and the
+generator-health record are on disk, 4 when they are not. Judging belongs to the feature
+files; the summary printed at the end shows what was measured and whether the generator itself
+was valid (its own evidence check, not a release criterion).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from harness.errors import ConfigError, EvidenceError, TargetError
+from harness.gates.load import generator_validity_gate
+from harness.model import ExitCode
+from harness.readers.generator import read_generator_health, read_load_plan
+from harness.readers.locust import read_locust_stats
+from harness.rundir import new_run_dir
+
+PROFILES = ("smoke", "gray", "peak")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default="smoke", choices=PROFILES,
+                        help="load profile (default: smoke, ~25 s, 50 users)")
+    parser.add_argument("--target", help="base URL (loopback unless --allow-non-local); "
+                        "default: start the demo shop")
+    parser.add_argument("--run-dir", type=Path,
+                        help="run directory (default: $HARNESS_RUN_DIR or a new reports/<id>)")
+    parser.add_argument("--workers", type=int, default=2, help="Locust worker processes")
+    parser.add_argument("--users", type=int, help="override the profile's users")
+    parser.add_argument("--hold-s", type=float, help="override the steady-state seconds")
+    parser.add_argument("--ramp-s", type=float, help="override the ramp-up seconds")
+    parser.add_argument("--think-scale", type=float,
+                        help="multiply every think time (smoke default 0.02, others 1)")
+    parser.add_argument("--set", action="append", default=[], metavar="HARNESS_LOAD_X=VALUE",
+                        help="any other profile override (see loadtests/profiles.py)")
+    parser.add_argument("--allow-non-local", action="store_true",
+                        help="allow a target outside 127.0.0.0/8 (you must own it)")
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key.startswith("HARNESS_LOAD_"):
+            raise ConfigError(f"--set {item!r}: expected HARNESS_LOAD_NAME=VALUE")
+        out[key] = value
+    named = {"HARNESS_LOAD_USERS": args.users, "HARNESS_LOAD_HOLD_S": args.hold_s,
+             "HARNESS_LOAD_RAMP_S": args.ramp_s, "HARNESS_LOAD_THINK_SCALE": args.think_scale}
+    out.update({k: str(v) for k, v in named.items() if v is not None})
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from loadtests.launcher import LoadRequest, run_load
+
+    run_dir = args.run_dir or (Path(os.environ["HARNESS_RUN_DIR"])
+                               if os.environ.get("HARNESS_RUN_DIR") else None)
+    if run_dir is None:
+        run_dir = new_run_dir(PROJECT_ROOT / "reports", f"load-{args.profile}").path
+    overrides = overrides_from(args)
+    with _target(args) as target:
+        print(f"[load] {args.profile} profile against {target}, {args.workers} workers "
+              f"-> {run_dir / 'raw' / 'load'}", flush=True)
+        result = run_load(LoadRequest(profile=args.profile, target=target, run_dir=run_dir,
+                                      workers=args.workers, overrides=overrides,
+                                      allow_non_local=args.allow_non_local))
+    print(f"[load] Locust master exit {result.master_exit_code}, workers "
+          f"{list(result.worker_exit_codes)}, {result.purchases} purchases recorded, "
+          f"{result.duration_s:.0f} s" + (" (TIMED OUT)" if result.timed_out else ""))
+    if result.reconciliation_error:
+        print(f"[load] no store reconciliation: {result.reconciliation_error}")
+    if not result.evidence_complete:
+        print("[load] evidence incomplete: see master.log and worker-*.log in "
+              f"{result.load_dir}")
+        return int(ExitCode.HARNESS_FAILURE)
+    print_summary(result.load_dir)
+    return int(ExitCode.GO)
+
+
+def print_summary(load_dir: Path) -> None:
+    """What was measured, per request, and the generator's own validity."""
+    try:
+        stats = read_locust_stats(load_dir / "stats.csv")
+        health = read_generator_health(load_dir / "generator.jsonl")
+        plan = read_load_plan(load_dir / "phases.json")
+    except EvidenceError as exc:
+        print(f"[load] evidence unreadable: {exc}")
+        return
+    print(f"{'request':<16}{'count':>9}{'fails':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for row in stats.rows:
+        p = row.percentiles_ms
+        cells = [_ms(p.get(q)) for q in (50.0, 95.0, 99.0)]
+        print(f"{row.name:<16}{row.request_count:>9,}{row.failure_count:>8,}"
+              f"{cells[0]:>9}{cells[1]:>9}{cells[2]:>9}")
+    validity = generator_validity_gate(health, plan)
+    print(f"[load] generator {validity.status.value}: {validity.message}")
+
+
+def _ms(value: float | None) -> str:
+    return "N/A" if value is None else f"{value:,.0f}"
+
+
+@contextmanager
+def _target(args: argparse.Namespace) -> Iterator[str]:
+    if args.target:
+        yield args.target.rstrip("/")
+        return
+    try:
+        from demo_shop.server import start_in_background
+    except ImportError as exc:
+        raise TargetError("no --target given and the demo shop is not installed") from exc
+    print("[load] starting the demo shop", flush=True)
+    shop = start_in_background(variant="good", port=0, workers=1)
+    try:
+        yield str(shop.url)
+    finally:
+        shop.stop()

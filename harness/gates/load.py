@@ -1,0 +1,274 @@
+"""Load gates: error ratio, response-time percentile and concurrency held, judged on Locust's
+stats and the generator-health record. Pure functions: evidence in, Outcome out.
+
+Missing evidence (no such request, no requests at all, a percentile Locust could not compute)
+is INCONCLUSIVE, never passed. Whether the generator itself was able to produce the load is a
+separate gate, `generator_validity_gate`: a capacity scenario should record both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from harness.errors import ConfigError
+from harness.model import Comparator, Outcome, Status
+from harness.readers.generator import GeneratorHealth, GeneratorSample, LoadPlan
+from harness.readers.locust import PERCENTILE_COLUMNS, LocustStats
+
+__all__ = ["concurrency_gate", "error_ratio_gate", "generator_validity_gate", "percentile_gate"]
+
+ROUNDING_NOTE = ("Locust percentiles come from a histogram rounded to about 2 significant "
+                 "digits (exact below 100 ms, to 10 ms up to 1 s, to 100 ms above), so the "
+                 "true value may differ by up to half a bucket")
+
+
+def error_ratio_gate(stats: LocustStats, max_ratio: float,
+                     request_name: str | None = None) -> Outcome:
+    """Failed / all HTTP requests (0-1) over the run, or of one named request, <= max_ratio.
+
+    The custom `purchase` event is not an HTTP request and is left out of the total; name it
+    to judge the share of failed purchases."""
+    if request_name is None:
+        rows = stats.http_rows
+        label = "all requests"
+    else:
+        row = stats.get(request_name)
+        rows = (row,) if row is not None else ()
+        label = request_name
+        if row is None:
+            return Outcome.inconclusive(
+                f"no request named {request_name!r} in {stats.source} "
+                f"(names: {', '.join(stats.names)})", evidence=(stats.source,))
+    requests = sum(r.request_count for r in rows)
+    failures = sum(r.failure_count for r in rows)
+    if requests == 0:
+        return Outcome.inconclusive(f"no {label} were made: nothing to judge",
+                                    evidence=(stats.source,), n=0)
+    ratio = failures / requests
+    ok = Comparator.LE.holds(ratio, max_ratio)
+    return Outcome(
+        status=Status.PASSED if ok else Status.FAILED,
+        message=(f"error ratio of {label} was {ratio:.4%} ({failures:,} of {requests:,}) "
+                 f"(threshold {max_ratio:.4%})"),
+        observed=ratio, threshold=max_ratio, comparator=Comparator.LE, unit="ratio",
+        n=requests, evidence=(stats.source,),
+        details={"failures": {r.name: r.failure_count for r in rows if r.failure_count}})
+
+
+def percentile_gate(stats: LocustStats, request_name: str, percentile: float,
+                    max_ms: float) -> Outcome:
+    """The `percentile` (in percent, one of Locust's columns: 50 ... 99.99) response time of
+    `request_name` over the run <= max_ms."""
+    available = [float(c.rstrip("%")) for c in PERCENTILE_COLUMNS]
+    if float(percentile) not in available:
+        raise ConfigError(f"percentile {percentile} is not one Locust records; use one of "
+                          f"{', '.join(c.rstrip('%') for c in PERCENTILE_COLUMNS)}")
+    row = stats.get(request_name)
+    if row is None:
+        return Outcome.inconclusive(
+            f"no request named {request_name!r} in {stats.source} "
+            f"(names: {', '.join(stats.names)})", evidence=(stats.source,))
+    value = row.percentiles_ms.get(float(percentile))
+    label = f"p{percentile:g} of {request_name}"
+    if value is None or row.request_count == 0:
+        return Outcome.inconclusive(f"{label}: Locust recorded no response times (N/A)",
+                                    evidence=(stats.source,), n=row.request_count)
+    ok = Comparator.LE.holds(value, max_ms)
+    return Outcome(
+        status=Status.PASSED if ok else Status.FAILED,
+        message=f"{label} was {value:,.0f} ms (threshold {max_ms:,.0f} ms); {ROUNDING_NOTE}",
+        observed=value, threshold=max_ms, comparator=Comparator.LE, unit="ms",
+        n=row.request_count, evidence=(stats.source,),
+        details={"rounding_ms": _bucket_ms(value) / 2, "failures": row.failure_count})
+
+
+def _bucket_ms(value_ms: float) -> float:
+    """Width of Locust's response-time bucket around value_ms (stats.py round-off rules)."""
+    if value_ms < 100:
+        return 1.0
+    if value_ms < 1000:
+        return 10.0
+    if value_ms < 10000:
+        return 100.0
+    return 1000.0
+
+
+def concurrency_gate(health: GeneratorHealth, plan: LoadPlan, min_users: int) -> Outcome:
+    """The users actually running throughout the steady phases (the lowest sample) >= min_users.
+
+    "100,000 people buying at the same moment" is a count of simulated buyers held, not of
+    requests; no steady sample is missing evidence."""
+    samples = steady_samples(health, plan, kinds=("steady",), settle_s=0.0)
+    evidence = (health.source, plan.source)
+    if not samples:
+        return Outcome.inconclusive("no generator sample fell in a steady phase",
+                                    evidence=evidence)
+    held = min(s.users_actual for s in samples)
+    ok = Comparator.GE.holds(held, min_users)
+    return Outcome(
+        status=Status.PASSED if ok else Status.FAILED,
+        message=f"concurrent users held in steady state were {held:,} (threshold {min_users:,})",
+        observed=held, threshold=min_users, comparator=Comparator.GE, unit="users",
+        n=len(samples), evidence=evidence, details={"planned_users": plan.peak_users})
+
+
+# Errors that mean the generator ran out of ports or file descriptors: the load measured the
+# generator. ECONNREFUSED/ECONNRESET/timeouts are the target's doing and stay in the error ratio.
+GENERATOR_SOCKET_ERRORS = ("EADDRNOTAVAIL", "EMFILE", "ENFILE", "ENOBUFS")
+JUDGED_KINDS = ("steady", "spike", "recovery")
+
+
+def steady_samples(health: GeneratorHealth, plan: LoadPlan,
+                   kinds: Sequence[str] = JUDGED_KINDS,
+                   settle_s: float = 0.0) -> tuple[GeneratorSample, ...]:
+    """Samples inside the phases of `kinds`, minus `settle_s` after each phase starts (warm-up
+    and the seconds it takes a new target to propagate to the workers are excluded)."""
+    windows = [(p.start_s + settle_s, p.end_s) for p in plan.phases if p.kind in kinds]
+    return tuple(s for s in health.samples
+                 if not s.final and any(lo <= s.t_s <= hi for lo, hi in windows))
+
+
+def generator_validity_gate(health: GeneratorHealth, plan: LoadPlan,
+                            max_cpu_percent: float = 90.0, max_rate_shortfall: float = 0.05,
+                            max_loop_lag_ms: float = 100.0, settle_s: float = 3.0,
+                            kinds: Sequence[str] = JUDGED_KINDS) -> Outcome:
+    """Was the load generator able to produce the planned load? PASSED or INCONCLUSIVE, never
+    FAILED: an invalid generator says nothing about the target either way.
+
+    INCONCLUSIVE, with every reason listed, when in the judged phases (warm-up excluded) a
+    worker's CPU exceeded `max_cpu_percent`, the running users fell below the plan, the achieved
+    request rate fell more than `max_rate_shortfall` (0-1) below the plan's closed-loop rate, a
+    worker's event-loop lag (p95 of one sample interval) exceeded `max_loop_lag_ms`; or at any
+    time a worker went missing or the generator hit a socket limit (EADDRNOTAVAIL, EMFILE...).
+    No sample in the judged phases is missing evidence."""
+    evidence = (health.source, plan.source)
+    judged = steady_samples(health, plan, kinds, settle_s)
+    if not judged:
+        return Outcome.inconclusive(
+            f"no generator sample in the {'/'.join(kinds)} phases: the run ended early or "
+            "generator.jsonl was not written", evidence=evidence)
+    reasons: list[str] = []
+    details: dict[str, Any] = {}
+    for check in (_cpu, _users, _loop_lag):
+        check(judged, reasons, details, max_cpu_percent=max_cpu_percent,
+              max_loop_lag_ms=max_loop_lag_ms)
+    _rate(judged, plan, max_rate_shortfall, reasons, details)
+    _workers_missing(health, plan, reasons, details)
+    _socket_errors(health, reasons, details)
+    details["reasons"] = reasons
+    if reasons:
+        return Outcome.inconclusive(
+            "the load generator did not produce the planned load, so this run measured the "
+            "generator, not the target: " + "; ".join(reasons),
+            observed=len(reasons), threshold=0, comparator=Comparator.EQ, unit="problems",
+            n=len(judged), evidence=evidence, details=details)
+    return Outcome(
+        status=Status.PASSED,
+        message=(f"the generator produced the planned load: {details['users_min']:,} users held, "
+                 f"{details['rps_achieved']:,.1f} requests/s of {details['rps_planned']:,.1f} "
+                 f"planned, CPU at most {details['cpu_percent_max']:.0f}% per worker, loop lag "
+                 f"p95 at most {details['loop_lag_ms_p95_max']:.0f} ms, no missing worker, no "
+                 "socket limit hit"),
+        observed=0, threshold=0, comparator=Comparator.EQ, unit="problems", n=len(judged),
+        evidence=evidence, details=details)
+
+
+def _cpu(judged: Sequence[GeneratorSample], reasons: list[str], details: dict[str, Any],
+         max_cpu_percent: float, **_: float) -> None:
+    worst: dict[str, float] = {}
+    for s in judged:
+        for w in s.workers:
+            if w.cpu_percent is not None:
+                worst[w.id] = max(worst.get(w.id, 0.0), w.cpu_percent)
+    details["cpu_percent_max"] = max(worst.values(), default=float("nan"))
+    hot = {k: v for k, v in worst.items() if v > max_cpu_percent}
+    if not worst:
+        reasons.append("no worker reported its CPU")
+    elif hot:
+        reasons.append(f"{len(hot)} worker(s) above {max_cpu_percent:g}% CPU (max "
+                       f"{max(hot.values()):.0f}%)")
+
+
+def _users(judged: Sequence[GeneratorSample], reasons: list[str], details: dict[str, Any],
+           **_: float) -> None:
+    short = [s for s in judged if s.users_actual < s.users_planned]
+    details["users_min"] = min(s.users_actual for s in judged)
+    details["users_planned_max"] = max(s.users_planned for s in judged)
+    if short:
+        worst = min(short, key=lambda s: s.users_actual / max(s.users_planned, 1))
+        reasons.append(f"planned users not reached and held: {worst.users_actual:,} of "
+                       f"{worst.users_planned:,} at {worst.t_s:.0f} s "
+                       f"({len(short)} of {len(judged)} samples short)")
+
+
+def _loop_lag(judged: Sequence[GeneratorSample], reasons: list[str], details: dict[str, Any],
+              max_loop_lag_ms: float, **_: float) -> None:
+    lags = [w.loop_lag_ms_p95 for s in judged for w in s.workers if w.loop_lag_ms_p95 is not None]
+    details["loop_lag_ms_p95_max"] = max(lags, default=float("nan"))
+    if lags and max(lags) > max_loop_lag_ms:
+        reasons.append(f"event-loop lag p95 reached {max(lags):,.0f} ms (limit "
+                       f"{max_loop_lag_ms:g} ms): users waited for the generator")
+
+
+def _rate(judged: Sequence[GeneratorSample], plan: LoadPlan, max_shortfall: float,
+          reasons: list[str], details: dict[str, Any]) -> None:
+    """Achieved = each worker's own request count over its own clock, summed; planned = the
+    plan's closed-loop rate at the planned users and the response time actually seen."""
+    achieved = requests = 0.0
+    response_ms = 0.0
+    by_worker: dict[str, list[tuple[float, int, float]]] = {}
+    for s in judged:
+        for w in s.workers:
+            if w.sampled_at is not None and w.requests_total is not None:
+                by_worker.setdefault(w.id, []).append(
+                    (w.sampled_at, w.requests_total, w.response_ms_total or 0.0))
+    for points in by_worker.values():
+        first, last = min(points), max(points)
+        if last[0] > first[0]:
+            achieved += (last[1] - first[1]) / (last[0] - first[0])
+            requests += last[1] - first[1]
+            response_ms += last[2] - first[2]
+    if not by_worker or requests == 0:
+        mean = sum(s.rps_achieved for s in judged) / len(judged)
+        achieved, avg_s = mean, 0.0
+    else:
+        avg_s = response_ms / requests / 1000.0
+    users = sum(s.users_planned for s in judged) / len(judged)
+    planned = plan.planned_rps(users, avg_s)
+    shortfall = 1.0 - achieved / planned if planned > 0 else float("nan")
+    details.update(rps_achieved=achieved, rps_planned=planned, rate_shortfall=shortfall)
+    if not shortfall <= max_shortfall:
+        reasons.append(f"achieved {achieved:,.1f} requests/s, {shortfall:.1%} below the "
+                       f"planned {planned:,.1f} (limit {max_shortfall:.0%})")
+
+
+def _workers_missing(health: GeneratorHealth, plan: LoadPlan, reasons: list[str],
+                     details: dict[str, Any]) -> None:
+    expected = plan.workers_expected
+    missing = [s for s in health.samples if s.workers_missing
+               or (expected and len(s.workers) < expected)]
+    details["workers_missing_samples"] = len(missing)
+    if missing:
+        first = missing[0]
+        reasons.append(f"a worker went missing (heartbeat lost) from {first.t_s:.0f} s: "
+                       f"{len(first.workers) - first.workers_missing} of "
+                       f"{expected or len(first.workers)} reporting")
+
+
+def _socket_errors(health: GeneratorHealth, reasons: list[str],
+                   details: dict[str, Any]) -> None:
+    """Counts are cumulative per worker; the largest seen per worker and errno is the total."""
+    worst: dict[tuple[str, str], int] = {}
+    for s in health.samples:
+        for w in s.workers:
+            for kind, n in w.socket_errors.items():
+                worst[(w.id, kind)] = max(worst.get((w.id, kind), 0), n)
+    totals: dict[str, int] = {}
+    for (_, kind), n in worst.items():
+        totals[kind] = totals.get(kind, 0) + n
+    details["socket_errors"] = totals
+    limit = {k: n for k, n in totals.items() if k in GENERATOR_SOCKET_ERRORS and n}
+    if limit:
+        reasons.append("the generator hit socket limits: " + ", ".join(
+            f"{k} x{n:,}" for k, n in sorted(limit.items())))

@@ -1,0 +1,232 @@
+"""Locust's own outputs (stats.csv, stats_history.csv, failures.csv, stats.json) into frozen
+value objects; every defect is an EvidenceError naming the file, the line and the column.
+
+Locust writes "N/A" in stats_history.csv before the first request; that reads as None (no value
+yet), whereas an empty, truncated, non-numeric or NaN cell is an error: a broken file must make
+a criterion INCONCLUSIVE, never pass it. Percentiles are Locust's: histogram buckets rounded to
+about two significant digits (see `harness.gates.load.percentile_gate`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import EvidenceError
+
+__all__ = [
+    "FailureRecord", "HistoryRow", "LocustStats", "RequestStats",
+    "read_failures", "read_locust_stats", "read_stats_history", "read_stats_json",
+]
+
+PERCENTILE_COLUMNS = ("50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%",
+                      "99.99%", "100%")
+STATS_COLUMNS = ("Type", "Name", "Request Count", "Failure Count", "Median Response Time",
+                 "Average Response Time", "Min Response Time", "Max Response Time",
+                 "Requests/s", "Failures/s", *PERCENTILE_COLUMNS)
+HISTORY_COLUMNS = ("Timestamp", "User Count", "Type", "Name", "Requests/s", "Failures/s",
+                   "95%", "Total Request Count", "Total Failure Count")
+FAILURE_COLUMNS = ("Method", "Name", "Error", "Occurrences")
+AGGREGATED = "Aggregated"
+
+
+@dataclass(frozen=True)
+class RequestStats:
+    """One row of stats.csv: a request name (or the Aggregated row) over the whole run."""
+
+    request_type: str
+    name: str
+    request_count: int
+    failure_count: int
+    median_ms: float
+    avg_ms: float
+    min_ms: float
+    max_ms: float
+    rps: float
+    failures_per_s: float
+    # percent (50.0, 95.0, 99.9 ...) -> ms; None where Locust wrote "N/A" (no successful request)
+    percentiles_ms: Mapping[float, float | None] = field(default_factory=dict)
+
+    @property
+    def error_ratio(self) -> float:
+        return self.failure_count / self.request_count if self.request_count else math.nan
+
+
+@dataclass(frozen=True)
+class LocustStats:
+    """stats.csv: per-request rows plus the Aggregated row (which includes custom events)."""
+
+    rows: tuple[RequestStats, ...]
+    source: str
+
+    def get(self, name: str) -> RequestStats | None:
+        return next((r for r in self.rows if r.name == name), None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.rows)
+
+    @property
+    def http_rows(self) -> tuple[RequestStats, ...]:
+        """HTTP requests only: not the Aggregated row, not custom events such as `purchase`."""
+        return tuple(r for r in self.rows if r.name != AGGREGATED and r.request_type != "JOURNEY")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One Aggregated line of stats_history.csv (Locust writes one per second)."""
+
+    timestamp_s: int
+    user_count: int
+    rps: float
+    failures_per_s: float
+    p95_ms: float | None
+    total_requests: int
+    total_failures: int
+
+
+@dataclass(frozen=True)
+class FailureRecord:
+    method: str
+    name: str
+    error: str
+    occurrences: int
+
+
+def read_locust_stats(path: Path) -> LocustStats:
+    """Read stats.csv; needs the Aggregated row (Locust writes it last: without it the file was
+    cut short)."""
+    rows = []
+    for line, row in _csv_rows(path, STATS_COLUMNS):
+        cell = _Cells(path, line, row)
+        rows.append(RequestStats(
+            request_type=row["Type"], name=row["Name"] or AGGREGATED,
+            request_count=cell.count("Request Count"), failure_count=cell.count("Failure Count"),
+            median_ms=cell.number("Median Response Time"),
+            avg_ms=cell.number("Average Response Time"),
+            min_ms=cell.number("Min Response Time"), max_ms=cell.number("Max Response Time"),
+            rps=cell.number("Requests/s"), failures_per_s=cell.number("Failures/s"),
+            percentiles_ms={float(c.rstrip("%")): cell.optional_number(c)
+                            for c in PERCENTILE_COLUMNS}))
+    if not any(r.name == AGGREGATED for r in rows):
+        raise EvidenceError("no Aggregated row: the file is truncated (Locust writes it last); "
+                            "run the load again", path=str(path))
+    return LocustStats(tuple(rows), str(path))
+
+
+def read_stats_history(path: Path) -> tuple[HistoryRow, ...]:
+    """Aggregated rows of stats_history.csv in time order ("N/A" percentile -> None)."""
+    out = []
+    for line, row in _csv_rows(path, HISTORY_COLUMNS):
+        if row["Name"] != AGGREGATED:
+            continue
+        cell = _Cells(path, line, row)
+        out.append(HistoryRow(
+            timestamp_s=cell.count("Timestamp"), user_count=cell.count("User Count"),
+            rps=cell.number("Requests/s"), failures_per_s=cell.number("Failures/s"),
+            p95_ms=cell.optional_number("95%"), total_requests=cell.count("Total Request Count"),
+            total_failures=cell.count("Total Failure Count")))
+    if not out:
+        raise EvidenceError("no Aggregated rows", path=str(path))
+    return tuple(out)
+
+
+def read_failures(path: Path) -> tuple[FailureRecord, ...]:
+    """failures.csv; a header alone is valid (no failures)."""
+    out = []
+    for line, row in _csv_rows(path, FAILURE_COLUMNS, allow_no_rows=True):
+        cell = _Cells(path, line, row)
+        out.append(FailureRecord(row["Method"], row["Name"], row["Error"],
+                                 cell.count("Occurrences")))
+    return tuple(out)
+
+
+def read_stats_json(path: Path) -> tuple[Mapping[str, Any], ...]:
+    """stats.json (Locust's --json-file): one entry per request name with its histogram."""
+    try:
+        data = json.loads(_text(path), parse_constant=_reject_constant)
+    except ValueError as exc:
+        raise EvidenceError(f"not valid JSON ({exc}); the run was probably cut short",
+                            path=str(path)) from exc
+    if not isinstance(data, list) or not data:
+        raise EvidenceError("expected a non-empty list of request entries", path=str(path))
+    for index, entry in enumerate(data):
+        missing = [k for k in ("name", "method", "num_requests", "num_failures",
+                               "response_times") if not isinstance(entry, dict) or k not in entry]
+        if missing:
+            raise EvidenceError(f"entry {index} has no field {missing[0]!r}", path=str(path))
+    return tuple(data)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number the harness accepts")
+
+
+def _text(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise EvidenceError("missing: the load run did not write it", path=str(path)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvidenceError(f"unreadable: {exc}", path=str(path)) from exc
+    if not text.strip():
+        raise EvidenceError("empty file", path=str(path))
+    return text
+
+
+def _csv_rows(path: Path, required: tuple[str, ...],
+              allow_no_rows: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs; header is line 1; short rows are truncation."""
+    lines = _text(path).splitlines()
+    reader = csv.reader(lines)
+    header = next(reader)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise EvidenceError(f"no column {missing[0]!r}; is this a Locust --csv file?",
+                            path=str(path), line=1)
+    count = 0
+    for index, values in enumerate(reader, start=2):
+        if not values:
+            continue
+        if len(values) != len(header):
+            raise EvidenceError(f"{len(values)} cells, header has {len(header)}: the line is "
+                                "truncated", path=str(path), line=index)
+        count += 1
+        yield index, dict(zip(header, values, strict=True))
+    if not count and not allow_no_rows:
+        raise EvidenceError("header but no rows: the run recorded nothing", path=str(path))
+
+
+class _Cells:
+    """Typed access to one CSV row that names file, line and column on any defect."""
+
+    def __init__(self, path: Path, line: int, row: Mapping[str, str]) -> None:
+        self.path, self.line, self.row = path, line, row
+
+    def _fail(self, column: str, what: str) -> EvidenceError:
+        return EvidenceError(f"column {column!r} is {self.row.get(column)!r}: {what}",
+                             path=str(self.path), line=self.line)
+
+    def number(self, column: str) -> float:
+        raw = self.row.get(column, "").strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self._fail(column, "not a number") from None
+        if not math.isfinite(value):
+            raise self._fail(column, "not a finite number")
+        return value
+
+    def optional_number(self, column: str) -> float | None:
+        return None if self.row.get(column, "").strip() == "N/A" else self.number(column)
+
+    def count(self, column: str) -> int:
+        value = self.number(column)
+        if value != int(value) or value < 0:
+            raise self._fail(column, "not a count")
+        return int(value)
