@@ -1,0 +1,96 @@
+"""Tables of the shop (SQLAlchemy Core): journeys, quotes, payments, policies, funnel events.
+
+The UNIQUE constraints are the last line of defence of payment idempotency: one payment per
+idempotency key and one policy per payment, whatever the application code does.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+applications = Table(
+    "applications",  # one row per purchase journey
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("journey_id", String(32), nullable=False, unique=True),
+    Column("visitor_id", String(64), nullable=False),
+    Column("cohort", String(8), nullable=False),
+    Column("product", String(16), nullable=False),
+    Column("plan", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_ms", Integer, nullable=False),
+    Column("updated_ms", Integer, nullable=False),
+    Column("application_view_ms", Integer),
+    Column("applicant_name", String(64)),
+    Column("insured_name", String(64)),
+    Column("id_masked", String(18)),
+    Column("birth_date", String(10)),
+    Column("phone_masked", String(11)),
+    Column("quote_id", String(32)),
+    Column("premium_fen", Integer),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("quote_id", String(32), primary_key=True),
+    Column("journey_id", String(32), nullable=False, index=True),
+    Column("product", String(16), nullable=False),
+    Column("plan", String(16), nullable=False),
+    Column("age_band", String(8), nullable=False),
+    Column("premium_fen", Integer, nullable=False),
+    Column("created_ms", Integer, nullable=False),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("payment_id", String(32), primary_key=True),
+    Column("journey_id", String(32), nullable=False, index=True),
+    Column("idempotency_key", String(80), nullable=False),
+    Column("amount_fen", Integer, nullable=False),
+    Column("charged_fen", Integer, nullable=False),
+    Column("policy_number", String(32)),  # what the buyer was told
+    Column("created_ms", Integer, nullable=False),
+    UniqueConstraint("idempotency_key", name="uq_payment_idempotency_key"),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("policy_number", String(32), primary_key=True),
+    Column("payment_id", String(32), nullable=False),
+    Column("journey_id", String(32), nullable=False, index=True),
+    Column("product", String(16), nullable=False),
+    Column("premium_fen", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_ms", Integer, nullable=False),
+    Column("surrendered_ms", Integer),
+    UniqueConstraint("payment_id", name="uq_policy_per_payment"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts_ms", Integer, nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("cohort", String(8), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("value", Float),
+    Column("product", String(16)),
+    Column("journey_id", String(32)),
+)
+
+Index("ix_events_ts", events.c.ts_ms)

@@ -1,0 +1,32 @@
+"""Release variants: one good store and one deliberately broken store per launch gate.
+
+Each variant names the gate it should fail, so a reader of a NO-GO verdict can tell a real defect
+from a demonstration.
+"""
+
+from __future__ import annotations
+
+VARIANTS: dict[str, str] = {
+    "good": "the reference release: every gate should pass",
+    "long-flow": "two extra screens (extra-1, extra-2) before confirm: fails the flow-length gate",
+    "notice-below-fold": "a tall phone-only banner pushes the cooling-off notice below the first "
+    "screen on phones: fails the first-screen notice gate",
+    "notice-covered": "a fixed cookie banner covers the cooling-off notice at every viewport",
+    "unclear-errors": "health-declaration errors only as a generic message, not tied to fields",
+    "slow": "latency grows with the number of requests in flight: fails the capacity gate",
+    "lost-policies": "a simulated race: ~2% of paid journeys get no policy, ~2% get two",
+    "gray-regression": "the gray cohort gets an extra mandatory health question and ~30% of its "
+    "payments fail: fails the gray-release comparison",
+}
+
+DEFAULT_VARIANT = "good"
+
+EXTRA_STEPS: tuple[str, ...] = ("extra-1", "extra-2")
+
+
+def check_variant(name: str) -> str:
+    """Return `name` if it is a known variant, else raise ValueError naming the choices."""
+    if name not in VARIANTS:
+        choices = ", ".join(VARIANTS)
+        raise ValueError(f"unknown demo-shop variant {name!r}; choose one of: {choices}")
+    return name

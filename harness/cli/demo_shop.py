@@ -1,0 +1,29 @@
+"""`harness demo-shop`: serve the bundled demo insurance shop (the default gate target).
+
+Only wiring: the options live in `demo_shop.options`, the server in `demo_shop.server`, which is
+imported on use so that building the `harness` parser stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from demo_shop.options import OptionError, options_from
+from demo_shop.options import add_arguments as _add_shop_arguments
+from harness.errors import ConfigError, TargetError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_shop_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        options = options_from(args)
+    except OptionError as exc:
+        if "not a loopback address" in str(exc):
+            raise TargetError(str(exc)) from exc
+        raise ConfigError(str(exc)) from exc
+    from demo_shop.server import serve
+
+    return serve(options)
