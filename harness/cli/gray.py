@@ -10,12 +10,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.errors import ConfigError
+from harness.errors import ConfigError, EvidenceError
 from harness.gates.gray import GrayThresholds, gray_outcomes
 from harness.gray.chart import write_charts
 from harness.gray.comparison import compare
 from harness.gray.report import decide, render_table, report_document, table_rows
-from harness.model import ExitCode
+from harness.model import Decision, ExitCode
 from harness.readers.cohort import CohortLabels, Window, read_cohort_events
 
 
@@ -113,11 +113,14 @@ def run(args: argparse.Namespace) -> int:
     labels = CohortLabels(control=_labels(args.control_label, "control"),
                           gray=_labels(args.gray_label, "gray"))
     window = Window(_moment(args.since, "--since"), _moment(args.until, "--until"))
-    log = read_cohort_events(args.events, labels=labels, window=window, table=args.table,
-                             query=args.query)
+    out = _out_dir(args.out)
+    try:
+        log = read_cohort_events(args.events, labels=labels, window=window, table=args.table,
+                                 query=args.query)
+    except EvidenceError as exc:
+        return _unreadable(exc, args.events, out)
     comparison = compare(log, gray_share)
     outcomes = gray_outcomes(comparison, thresholds)
-    out = _out_dir(args.out)
     charts = [str(p) for p in write_charts(comparison, out, thresholds.alpha)]
     settings = {**vars(thresholds), "gray_share": gray_share}
     document = report_document(comparison, outcomes, settings, thresholds.alpha, charts)
@@ -135,6 +138,16 @@ def run(args: argparse.Namespace) -> int:
         _print_provenance(document["provenance"])
         print(f"\ngray decision: {decision.value}  (report: {out / 'gray.json'})")
     return int(ExitCode.for_decision(decision))
+
+
+def _unreadable(exc: EvidenceError, events: str, out: Path) -> int:
+    """Invalid evidence is INCONCLUSIVE (exit 3), never a pass; the reason is kept on disk."""
+    out.mkdir(parents=True, exist_ok=True)
+    document = {"decision": Decision.INCONCLUSIVE.value, "reasons": [str(exc)], "events": events}
+    (out / "gray.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+                                   encoding="utf-8")
+    print(f"harness gray: inconclusive: {exc}", file=sys.stderr)
+    return int(ExitCode.INCONCLUSIVE)
 
 
 def _print_provenance(prov: dict[str, object]) -> None:
