@@ -83,6 +83,7 @@ class JourneyRecord:
     fields_per_step: dict[str, int]
     notice_checks: list[dict[str, Any]] = field(default_factory=list)
     form_error_checks: list[dict[str, Any]] = field(default_factory=list)
+    captured: dict[str, str] = field(default_factory=dict)
     completed: bool = True
     error: str | None = None
     final_url: str | None = None
@@ -93,7 +94,9 @@ class JourneyRecord:
 
 @dataclass(frozen=True)
 class Settle:
-    """How long to wait for a screen to settle after an action (caps, not thresholds)."""
+    """How long to wait for a screen to settle after an action (caps, not thresholds):
+    the load event, then no request in flight (at most `network_idle_ms`), then a DOM without
+    mutations for `dom_quiet_ms` (at most `dom_cap_ms`)."""
 
     load_timeout_ms: float = 15_000
     network_idle_ms: float = 1_500
@@ -115,8 +118,13 @@ class JourneyRecorder:
         self.advances: list[dict[str, Any]] = []
         self.notice_checks: list[dict[str, Any]] = []
         self.form_error_checks: list[dict[str, Any]] = []
+        self.captured: dict[str, str] = {}
         self._screen: Screen | None = None
         self._seen: set[Screen] = set()
+        self._inflight: set[object] = set()
+        page.on("request", self._request_started)
+        page.on("requestfinished", self._request_ended)
+        page.on("requestfailed", self._request_ended)
 
     @property
     def current(self) -> Step | None:
@@ -191,7 +199,7 @@ class JourneyRecorder:
             steps=list(self.steps), advances=list(self.advances),
             fields_per_step={str(s.index): len(s.fields_filled) for s in self.steps},
             notice_checks=list(self.notice_checks),
-            form_error_checks=list(self.form_error_checks),
+            form_error_checks=list(self.form_error_checks), captured=dict(self.captured),
             completed=completed, error=error, final_url=_safe_url(self.page))
 
     def screen(self) -> Screen:
@@ -207,9 +215,11 @@ class JourneyRecorder:
         start = time.monotonic()
         with contextlib.suppress(PlaywrightTimeout):
             self.page.wait_for_load_state("load", timeout=caps.load_timeout_ms)
-        if caps.network_idle_ms > 0:
-            with contextlib.suppress(PlaywrightTimeout):
-                self.page.wait_for_load_state("networkidle", timeout=caps.network_idle_ms)
+        # Playwright's "networkidle" always waits 500 ms of silence; counting the requests in
+        # flight settles as soon as the last one ends (capped for beacons and long polls).
+        deadline = time.monotonic() + caps.network_idle_ms / 1000
+        while self._inflight and time.monotonic() < deadline:
+            self.page.wait_for_timeout(20)
         _evaluate_retrying(self.page, _DOM_QUIET_JS, [caps.dom_quiet_ms, caps.dom_cap_ms])
         return (time.monotonic() - start) * 1000
 
@@ -228,6 +238,12 @@ class JourneyRecorder:
         self._screen = screen
         self._seen.add(screen)
         return step
+
+    def _request_started(self, request: object) -> None:
+        self._inflight.add(request)
+
+    def _request_ended(self, request: object) -> None:
+        self._inflight.discard(request)
 
     def _locator(self, target: Locator | str) -> Locator:
         return self.page.locator(target) if isinstance(target, str) else target

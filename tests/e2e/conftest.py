@@ -27,10 +27,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         return
 
 
-@pytest.fixture(scope="session")
-def site() -> Iterator[str]:
-    """Base URL of a local static server over tests/e2e/pages (127.0.0.1, a free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(PAGES))
+def _serve(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -41,6 +39,18 @@ def site() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    """Base URL of a local static server over tests/e2e/pages (127.0.0.1, a free port)."""
+    yield from _serve(PAGES)
+
+
+@pytest.fixture(scope="session")
+def shop_site() -> Iterator[str]:
+    """A static stand-in for the demo shop's routes and selectors, served at its root."""
+    yield from _serve(PAGES / "shop")
 
 
 @pytest.fixture(scope="session")

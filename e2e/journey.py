@@ -1,0 +1,223 @@
+"""Purchase journeys for any store: a small TOML format, or code, run by one driver.
+
+A journey file names a start URL and the buyer's actions in order; actions marked `advance`
+move the buyer on and are recorded as steps (see e2e.steps). The `[notice]` table says where the
+cooling-off notice is and on which screen to check it; it is checked on arrival, before any
+field is filled (filling scrolls). Stores that need code give a `script` instead of actions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from e2e.first_screen import check_first_screen
+from e2e.steps import JourneyRecord, JourneyRecorder, Step
+from harness.errors import ConfigError
+
+JOURNEYS_DIR = Path(__file__).parent / "journeys"
+ACTIONS = ("goto", "click", "fill", "check", "check_all", "choose", "select", "press", "wait",
+           "read")
+_NEEDS = {"goto": ("url",), "fill": ("selector", "value"), "select": ("selector", "value"),
+          "press": ("selector", "value"), "read": ("selector", "name")}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One buyer action; `advance` marks actions that move to a new screen."""
+
+    do: str
+    selector: str | None = None
+    value: str | None = None
+    url: str | None = None
+    name: str | None = None
+    advance: bool = False
+    counted: bool = True
+    description: str = ""
+
+    def label(self) -> str:
+        return self.description or f"{self.do} {self.selector or self.url or ''}".strip()
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    """Where the notice is (selector and/or regex) and which screen shows it."""
+
+    selector: str | None = None
+    pattern: str | None = None
+    screen: str | None = None
+    path: str | None = None
+    heading: str | None = None
+
+    def is_on(self, step: Step) -> bool:
+        """True when `step` is the screen the notice belongs to (marker, path regex, heading)."""
+        return bool((self.screen and step.flow_marker == self.screen)
+                    or (self.path and re.search(self.path, step.url_path))
+                    or (self.heading and step.heading == self.heading))
+
+
+Script = Callable[[JourneyRecorder, str], None]
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A purchase journey: declarative `actions`, or a `script(recorder, base_url)`."""
+
+    name: str
+    start: str
+    actions: tuple[Action, ...] = ()
+    notice: NoticeSpec | None = None
+    description: str = ""
+    script: Script | None = field(default=None, compare=False)
+
+
+def load_journey(path: str | Path) -> Journey:
+    """Parse a journey TOML file; every mistake names the file, the action and the field."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the journey file: {exc}") from exc
+    return parse_journey(data, source=str(path))
+
+
+def builtin_journey(name: str) -> Journey:
+    """A journey shipped in e2e/journeys/ by name (e.g. "demo-medical")."""
+    path = JOURNEYS_DIR / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in JOURNEYS_DIR.glob("*.toml")))
+        raise ConfigError(f"no journey named {name!r} in {JOURNEYS_DIR}; known: {known}")
+    return load_journey(path)
+
+
+def parse_journey(data: Mapping[str, Any], *, source: str = "<journey>") -> Journey:
+    """A Journey from already-parsed TOML (a mapping)."""
+    for key in ("name", "start"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise ConfigError(f"{source}: the journey needs a string field {key!r}")
+    actions = tuple(_parse_action(a, i, source) for i, a in enumerate(data.get("actions", [])))
+    if not actions:
+        raise ConfigError(f"{source}: the journey has no [[actions]]")
+    notice = None
+    if "notice" in data:
+        raw = dict(data["notice"])
+        unknown = set(raw) - {"selector", "pattern", "screen", "path", "heading"}
+        if unknown or not (raw.get("selector") or raw.get("pattern")):
+            raise ConfigError(f"{source}: [notice] needs selector and/or pattern plus screen, "
+                              f"path or heading; unknown keys: {sorted(unknown)}")
+        notice = NoticeSpec(**raw)
+    return Journey(name=data["name"], start=data["start"], actions=actions, notice=notice,
+                   description=str(data.get("description", "")))
+
+
+def _parse_action(raw: Mapping[str, Any], index: int, source: str) -> Action:
+    where = f"{source}: actions[{index}]"
+    do = raw.get("do")
+    if do not in ACTIONS:
+        raise ConfigError(f"{where}: 'do' is {do!r}; use one of {', '.join(ACTIONS)}")
+    unknown = set(raw) - {f for f in Action.__dataclass_fields__}
+    if unknown:
+        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
+    needed = _NEEDS.get(do, ("selector",))
+    missing = [k for k in needed if raw.get(k) in (None, "")]
+    if missing:
+        raise ConfigError(f"{where}: '{do}' needs {', '.join(missing)}")
+    return Action(**{k: (str(v) if k in ("selector", "value", "url", "name", "description",
+                                         "do") else bool(v)) for k, v in raw.items()})
+
+
+def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name: str, *,
+                base_url: str | None = None, min_font_px: float = 12.0,
+                min_contrast: float = 4.5, action_timeout_ms: float = 10_000) -> JourneyRecord:
+    """Drive `journey` in `page` and write out_dir/journey.json, step-NN.png and notice.png.
+
+    A failure part-way (a selector that never appears, a server error) does not raise: the
+    record says `completed: false` with the error, so the gate can call it inconclusive.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    recorder = JourneyRecorder(page, out, journey=journey.name, viewport=viewport_name)
+    base = base_url or ""
+    page.set_default_timeout(action_timeout_ms)
+    started = time.monotonic()
+    try:
+        page.goto(urljoin(base, journey.start) if base else journey.start)
+        _maybe_check_notice(recorder, journey, recorder.begin(f"open {journey.start}"), out,
+                            min_font_px, min_contrast)
+        if journey.script is not None:
+            journey.script(recorder, base)
+        for action in journey.actions:
+            step = _perform(recorder, action, base)
+            if step is not None:
+                _maybe_check_notice(recorder, journey, step, out, min_font_px, min_contrast)
+        record = recorder.finish()
+    except (PlaywrightError, ConfigError) as exc:
+        _error_screenshot(page, out)
+        record = recorder.finish(completed=False, error=f"{type(exc).__name__}: {exc}"[:2000])
+    payload = {**record.to_dict(), "base_url": base_url,
+               "duration_s": round(time.monotonic() - started, 3),
+               "thresholds": {"min_font_px": min_font_px, "min_contrast": min_contrast}}
+    (out / "journey.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2),
+                                      encoding="utf-8")
+    return record
+
+
+def _perform(recorder: JourneyRecorder, action: Action, base: str) -> Step | None:
+    """Carry out one action; advancing ones go through the recorder and may return a Step."""
+    page = recorder.page
+    sel = action.selector or ""
+    simple: dict[str, Callable[[], object]] = {
+        "goto": lambda: page.goto(urljoin(base, action.url or "") if base else action.url or ""),
+        "click": lambda: page.locator(sel).first.click(),
+        "press": lambda: page.locator(sel).first.press(action.value or "Enter"),
+        "wait": lambda: page.locator(sel).first.wait_for(state="visible"),
+    }
+    if action.advance:
+        if action.do not in simple:
+            raise ConfigError(f"action {action.label()!r}: only goto, click, press and wait "
+                              "can advance")
+        return recorder.advance(action.label(), simple[action.do], counted=action.counted)
+    if action.do in simple:
+        simple[action.do]()
+    elif action.do == "fill":
+        recorder.fill(page.locator(sel).first, action.value or "")
+    elif action.do in ("check", "choose"):
+        recorder.check(page.locator(sel).first)
+    elif action.do == "check_all":
+        if recorder.check_all(sel) == 0:
+            raise ConfigError(f"action {action.label()!r}: no element matches {sel!r}")
+    elif action.do == "select":
+        recorder.select(page.locator(sel).first, action.value or "")
+    elif action.do == "read":
+        text = page.locator(sel).first.text_content() or ""
+        recorder.captured[action.name or sel] = text.strip()
+    return None
+
+
+def _maybe_check_notice(recorder: JourneyRecorder, journey: Journey, step: Step, out: Path,
+                        min_font_px: float, min_contrast: float) -> None:
+    """Check the notice the first time the buyer arrives on its screen."""
+    spec = journey.notice
+    if spec is None or recorder.notice_checks or not spec.is_on(step):
+        return
+    check = check_first_screen(recorder.page, selector=spec.selector, pattern=spec.pattern,
+                               min_font_px=min_font_px, min_contrast=min_contrast,
+                               screenshot_path=out / "notice.png")
+    recorder.notice_checks.append({"step": step.index, "screen_id": step.screen_id,
+                                   **check.to_dict()})
+
+
+def _error_screenshot(page: Page, out: Path) -> None:
+    with contextlib.suppress(PlaywrightError):
+        page.screenshot(path=str(out / "error.png"), full_page=False)

@@ -1,0 +1,87 @@
+"""Journeys: the TOML format, and the shipped demo journeys against a static stand-in shop."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from e2e.browser import new_context
+from e2e.journey import Journey, builtin_journey, parse_journey, run_journey
+from harness.errors import ConfigError
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("name", "steps", "viewport"), [
+    ("demo-medical", 5, "desktop"), ("demo-travel", 4, "phone"), ("demo-accident", 4, "wechat"),
+])
+def test_demo_journey(chromium: Browser, shop_site: str, tmp_path: Path, name: str,
+                      steps: int, viewport: str) -> None:
+    context = new_context(chromium, viewport)
+    try:
+        record = run_journey(context.new_page(), builtin_journey(name), tmp_path, viewport,
+                             base_url=shop_site)
+    finally:
+        context.close()
+    assert record.completed, record.error
+    assert record.step_count == steps
+    assert record.steps[-1].flow_marker == "success" and not record.steps[-1].counted
+    assert record.captured == {"policy_number": "P2026000001"}
+    app = next(s for s in record.steps if s.flow_marker == "application")
+    assert app.fields_filled == ["applicant_name", "insured_name", "id_number", "phone", "consent"]
+    [notice] = record.notice_checks
+    assert notice["passed"], notice["reasons"]
+    assert notice["cooling_off_days"] == 15 and notice["step"] == app.index
+    assert (tmp_path / "notice.png").is_file()
+    saved = json.loads((tmp_path / "journey.json").read_text(encoding="utf-8"))
+    assert saved["step_count"] == steps and saved["viewport"] == viewport
+    if name == "demo-medical":
+        health = next(s for s in record.steps if s.flow_marker == "health")
+        assert health.fields_filled == ["q1", "q2", "q3"]
+
+
+@pytest.mark.browser
+def test_failed_journey_is_recorded_not_raised(chromium: Browser, shop_site: str,
+                                               tmp_path: Path) -> None:
+    journey = parse_journey({"name": "broken", "start": "/", "actions": [
+        {"do": "click", "selector": "a[data-product=travel]", "advance": True},
+        {"do": "click", "selector": "#does-not-exist", "advance": True}]})
+    context = new_context(chromium, "desktop")
+    try:
+        record = run_journey(context.new_page(), journey, tmp_path, "desktop",
+                             base_url=shop_site, action_timeout_ms=500)
+    finally:
+        context.close()
+    assert not record.completed and "does-not-exist" in (record.error or "")
+    assert record.step_count == 1
+    assert (tmp_path / "error.png").is_file() and (tmp_path / "journey.json").is_file()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"start": "/", "actions": [{"do": "click", "selector": "a"}]}, "'name'"),
+    ({"name": "x", "start": "/", "actions": []}, "no [[actions]]"),
+    ({"name": "x", "start": "/", "actions": [{"do": "tap", "selector": "a"}]},
+     "actions[0]: 'do' is 'tap'"),
+    ({"name": "x", "start": "/", "actions": [{"do": "fill", "selector": "a"}]},
+     "'fill' needs value"),
+    ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a", "oops": 1}]},
+     "unknown field(s) ['oops']"),
+    ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a"}],
+      "notice": {"screen": "application"}}, "[notice] needs selector"),
+])
+def test_journey_file_errors_name_the_place(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_journey(data, source="j.toml")
+    assert "j.toml" in str(err.value) and message in str(err.value)
+
+
+def test_shipped_journeys_parse() -> None:
+    for name in ("demo-travel", "demo-medical", "demo-accident"):
+        journey = builtin_journey(name)
+        assert isinstance(journey, Journey) and journey.notice is not None
+        assert sum(a.advance and a.counted for a in journey.actions) == (
+            5 if name == "demo-medical" else 4)
+    with pytest.raises(ConfigError, match="known: demo-accident"):
+        builtin_journey("nope")
