@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from demo_shop.options import ServerOptions, add_arguments, options_from
 from demo_shop.settings import Settings
@@ -197,9 +198,10 @@ class ServerHandle:
                  log_path: str, tmpdir: tempfile.TemporaryDirectory[str] | None) -> None:
         self.process = process
         self.urls = urls
-        self.url = urls[0]
+        self.url = urls[0] if urls else ""
         self.db_url = db_url
         self.log_path = log_path
+        self.worker_pids: list[int] = []
         self._tmpdir = tmpdir
 
     @property
@@ -261,7 +263,8 @@ def start_in_background(
                                    start_new_session=True)
     handle = ServerHandle(process, [], db_url, log_path, tmpdir)
     try:
-        handle.urls = _wait_ready(process, ready_file, log_path, timeout_s)
+        ready = _wait_ready(process, ready_file, log_path, timeout_s)
+        handle.urls, handle.worker_pids = ready["urls"], ready["worker_pids"]
         handle.url = handle.urls[0]
         _wait_healthy(handle.urls, workers, time.monotonic() + timeout_s, log_path)
     except BaseException:
@@ -276,7 +279,7 @@ def _log_tail(log_path: str) -> str:
 
 
 def _wait_ready(process: subprocess.Popen[bytes], ready_file: str, log_path: str,
-                timeout_s: float) -> list[str]:
+                timeout_s: float) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -284,8 +287,8 @@ def _wait_ready(process: subprocess.Popen[bytes], ready_file: str, log_path: str
             raise RuntimeError(f"demo shop exited with {code}:\n{_log_tail(log_path)}")
         if os.path.exists(ready_file):
             with open(ready_file, encoding="utf-8") as fh:
-                urls: list[str] = json.load(fh)["urls"]
-            return urls
+                ready: dict[str, Any] = json.load(fh)
+            return ready
         time.sleep(0.05)
     raise RuntimeError(f"demo shop not ready after {timeout_s} s:\n{_log_tail(log_path)}")
 
