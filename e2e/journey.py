@@ -165,6 +165,8 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
     except (PlaywrightError, ConfigError) as exc:
         _error_screenshot(page, out)
         record = recorder.finish(completed=False, error=f"{type(exc).__name__}: {exc}"[:2000])
+    finally:
+        recorder.close()
     payload = {**record.to_dict(), "base_url": base_url,
                "duration_s": round(time.monotonic() - started, 3),
                "thresholds": {"min_font_px": min_font_px, "min_contrast": min_contrast}}

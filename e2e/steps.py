@@ -202,6 +202,12 @@ class JourneyRecorder:
             form_error_checks=list(self.form_error_checks), captured=dict(self.captured),
             completed=completed, error=error, final_url=_safe_url(self.page))
 
+    def close(self) -> None:
+        """Stop listening to the page's requests (the page may outlive the recorder)."""
+        self.page.remove_listener("request", self._request_started)
+        self.page.remove_listener("requestfinished", self._request_ended)
+        self.page.remove_listener("requestfailed", self._request_ended)
+
     def screen(self) -> Screen:
         """The current screen's identity (retried while a navigation replaces the document)."""
         raw = _evaluate_retrying(self.page, _IDENTITY_JS, None)
