@@ -14,7 +14,6 @@ fetches rows through SQLAlchemy and suits tables of modest size.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,7 +130,8 @@ def _read_parquet(path: Path) -> pa.Table:
     try:
         names = pq.read_schema(path).names
         wanted = [c for c in (*REQUIRED, *OPTIONAL) if c in names]
-        return pq.read_table(path, columns=wanted or None)
+        few_values = [c for c in ("cohort", "event", *SEGMENTS) if c in wanted]
+        return pq.read_table(path, columns=wanted or None, read_dictionary=few_values)
     except (pa.ArrowException, OSError) as exc:
         raise EvidenceError(f"unreadable Parquet file ({exc}); export it again",
                             path=str(path)) from exc
@@ -167,6 +167,33 @@ def _load_sql(url: str, table: str | None, query: str | None) -> _Source:
 
 
 def _validate(src: _Source, labels: CohortLabels, window: Window) -> EventLog:
+    _check_shape(src)
+    t = src.table
+    cohort = _cohort_codes(src, labels)
+    in_window = _window_mask(_timestamps_ms(src), window)
+    user, user_names = _codes(t.column("user_id"))
+    event, unknown_names = _event_codes(t.column("event"))
+    value = _values(src)
+    both_users, both_rows = _users_in_both(user, cohort, len(user_names), in_window)
+    keep = ~both_rows & (event >= 0) & in_window
+    prov = Provenance(
+        source=src.name, rows_read=t.num_rows, rows_used=int(keep.sum()),
+        rows_outside_window=int((~in_window).sum()), users_in_both_cohorts=both_users,
+        rows_of_users_in_both=int((both_rows & in_window).sum()),
+        rows_unknown_event=int(((event < 0) & in_window & ~both_rows).sum()),
+        unknown_events=unknown_names[:10], window=(_iso(window.since), _iso(window.until)),
+        labels={"control": labels.control, "gray": labels.gray})
+    segments = {}
+    for column in SEGMENTS:
+        if column in t.column_names:
+            codes, names = _codes(t.column(column))
+            segments[column] = (codes[keep].astype(np.int32), tuple(str(n) for n in names))
+    return EventLog(user=user[keep].astype(np.int64), cohort=cohort[keep], event=event[keep],
+                    value=value[keep], n_users=len(user_names), provenance=prov,
+                    segments=segments)
+
+
+def _check_shape(src: _Source) -> None:
     t = src.table
     missing = [c for c in REQUIRED if c not in t.column_names]
     if missing:
@@ -176,36 +203,14 @@ def _validate(src: _Source, labels: CohortLabels, window: Window) -> EventLog:
         raise EvidenceError("no events: the file has a header but no rows", path=src.name)
     for column in REQUIRED:
         _require_values(src, column)
-    cohort = _cohort_codes(src, labels)
-    ts_ms = _timestamps_ms(src)
-    keep = _window_mask(ts_ms, window)
-    user, user_names = _codes(t.column("user_id"))
-    event_raw, event_names = _codes(t.column("event"))
-    value = _values(src)
-    rows_outside = int(len(keep) - keep.sum())
-    user, cohort, event_raw, value = user[keep], cohort[keep], event_raw[keep], value[keep]
-    both_users, both_rows = _users_in_both(user, cohort, len(user_names))
-    keep2 = ~both_rows
-    lookup = np.array([EVENT_CODE.get(str(n), -1) for n in event_names] or [-1], np.int8)
-    event = lookup[event_raw[keep2]]
-    known = event >= 0
-    unknown_names = tuple(sorted({str(n) for n in event_names if str(n) not in EVENT_CODE}))
-    prov = Provenance(
-        source=src.name, rows_read=t.num_rows, rows_used=int(known.sum()),
-        rows_outside_window=rows_outside, users_in_both_cohorts=both_users,
-        rows_of_users_in_both=int(both_rows.sum()), rows_unknown_event=int((~known).sum()),
-        unknown_events=unknown_names[:10],
-        window=(_iso(window.since), _iso(window.until)),
-        labels={"control": labels.control, "gray": labels.gray})
-    segments = {}
-    for column in SEGMENTS:
-        if column in t.column_names:
-            codes, names = _codes(t.column(column))
-            segments[column] = (codes[keep][keep2][known].astype(np.int32),
-                                tuple(str(n) for n in names))
-    return EventLog(user=user[keep2][known], cohort=cohort[keep2][known], event=event[known],
-                    value=value[keep2][known], n_users=len(user_names), provenance=prov,
-                    segments=segments)
+
+
+def _event_codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int8], tuple[str, ...]]:
+    """EVENTS index per row, -1 for events outside the funnel list, and those unknown names."""
+    raw, names = _codes(col)
+    lookup = np.array([EVENT_CODE.get(str(n), -1) for n in names] or [-1], np.int8)
+    unknown = tuple(sorted({str(n) for n in names if str(n) not in EVENT_CODE}))
+    return lookup[raw], unknown
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -224,14 +229,25 @@ def _require_values(src: _Source, column: str) -> None:
                              f"{', '.join(REQUIRED)}")
 
 
-def _codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int64], list[object]]:
-    """Integer code per row (-1 for null) and the distinct values, via Arrow's hash kernel."""
-    arr = col.combine_chunks()
-    if pa.types.is_dictionary(arr.type):
-        arr = arr.cast(arr.type.value_type)
-    encoded = pc.dictionary_encode(arr)
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary.to_pylist()
+def _codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int32], list[object]]:
+    """Integer code per row (-1 for null) and the distinct values, via Arrow's hash kernel;
+    dictionary columns (Parquet categoricals) reuse their unified dictionary instead."""
+    if pa.types.is_dictionary(col.type):
+        col = col.unify_dictionaries()
+        dictionary = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
+        indices: pa.ChunkedArray | pa.Array = pa.chunked_array(
+            [c.indices for c in col.chunks], col.type.index_type)
+        if indices.null_count:
+            indices = indices.fill_null(-1)
+        codes = np.concatenate([c.to_numpy(zero_copy_only=False) for c in indices.chunks]
+                               or [np.zeros(0, np.int32)])
+        return np.asarray(codes, np.int32), dictionary.to_pylist()
+    encoded = pc.dictionary_encode(col.combine_chunks())
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    return (np.asarray(indices.to_numpy(zero_copy_only=False), np.int32),
+            encoded.dictionary.to_pylist())
 
 
 def _cohort_codes(src: _Source, labels: CohortLabels) -> NDArray[np.int8]:
@@ -273,13 +289,16 @@ def _timestamps_ms(src: _Source) -> NDArray[np.int64]:
 
 def _window_mask(ts_ms: NDArray[np.int64], window: Window) -> NDArray[np.bool_]:
     keep = np.ones(len(ts_ms), dtype=bool)
-    bounds: list[tuple[datetime | None, Callable[[NDArray[np.int64], int], NDArray[np.bool_]]]]
-    bounds = [(window.since, lambda a, b: a >= b), (window.until, lambda a, b: a < b)]
-    for moment, test in bounds:
-        if moment is not None:
-            aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-            keep &= test(ts_ms, int(aware.timestamp() * 1000))
+    if window.since is not None:
+        keep &= ts_ms >= _epoch_ms(window.since)
+    if window.until is not None:
+        keep &= ts_ms < _epoch_ms(window.until)
     return keep
+
+
+def _epoch_ms(moment: datetime) -> int:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return int(aware.timestamp() * 1000)
 
 
 def _values(src: _Source) -> NDArray[np.float64]:
@@ -298,9 +317,13 @@ def _values(src: _Source) -> NDArray[np.float64]:
                          "or fen as plain numbers, or leave it empty")
 
 
-def _users_in_both(user: NDArray[np.int64], cohort: NDArray[np.int8],
-                   n_users: int) -> tuple[int, NDArray[np.bool_]]:
-    """Users with events in both cohorts, and the mask of their rows."""
-    seen = np.bincount(user * 2 + cohort, minlength=2 * n_users).reshape(n_users, 2) > 0
+def _users_in_both(user: NDArray[np.int32], cohort: NDArray[np.int8], n_users: int,
+                   in_window: NDArray[np.bool_]) -> tuple[int, NDArray[np.bool_]]:
+    """Users with events in both cohorts within the window, and the mask of all their rows."""
+    key = user.astype(np.int64) * 2 + cohort
+    if not in_window.all():
+        key = key[in_window]
+    seen = np.bincount(key, minlength=2 * n_users).reshape(n_users, 2) > 0
     both = seen[:, 0] & seen[:, 1]
-    return int(both.sum()), both[user]
+    n_both = int(both.sum())
+    return n_both, (both[user] if n_both else np.zeros(len(user), dtype=bool))
