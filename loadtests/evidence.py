@@ -15,6 +15,7 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +94,20 @@ class NodeSampler:
             sample = {"sampled_at": round(time.time(), 3),
                       "requests_total": self.requests_total,
                       "response_ms_total": round(self.response_ms_total, 3),
-                      "cpu_percent": self.process.cpu_percent(None),
-                      "users": runner.user_count, "open_fds": self.process.num_fds(),
+                      "cpu_percent": _measure(lambda: self.process.cpu_percent(None)),
+                      "users": runner.user_count,
+                      "open_fds": _measure(self.process.num_fds),
                       "socket_errors": dict(self.socket_errors), **self.lag.drain()}
             runner.send_message(MESSAGE, sample)
+
+
+def _measure(read: Callable[[], float]) -> float | None:
+    """psutil reads /proc: out of file descriptors (EMFILE) it fails, and the sample must
+    still go out, since the socket errors it carries are the point then."""
+    try:
+        return read()
+    except (OSError, psutil.Error):
+        return None
 
 
 class HealthWriter:

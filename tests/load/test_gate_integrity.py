@@ -1,0 +1,99 @@
+"""integrity_gate: purchases.jsonl reconciled with the store's reconciliation.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from harness.gates.integrity import integrity_gate
+from harness.model import Status
+from harness.readers.generator import (
+    Purchases,
+    StoreReconciliation,
+    read_purchases,
+    read_reconciliation,
+)
+
+Evidence = Callable[[str], Path]
+
+
+def read(folder: Path) -> tuple[Purchases, StoreReconciliation]:
+    return (read_purchases(folder / "purchases.jsonl"),
+            read_reconciliation(folder / "reconciliation.json"))
+
+
+def test_a_consistent_store_passes(evidence: Evidence) -> None:
+    outcome = integrity_gate(*read(evidence("good")))
+    assert outcome.status is Status.PASSED, outcome.message
+    assert outcome.observed == 0
+    assert outcome.n == 88
+
+
+def test_the_lost_policies_variant_fails_with_counts(evidence: Evidence) -> None:
+    outcome = integrity_gate(*read(evidence("lost-policies")))
+    assert outcome.status is Status.FAILED
+    defects = outcome.details["defects"]
+    assert defects["paid_with_multiple_policies"] == 2
+    assert defects["paid_with_multiple_payments"] == 2
+    assert outcome.details["examples"]["paid_with_multiple_policies"]
+
+
+def _rewrite(path: Path, edit: Callable[[list[dict[str, object]]], None]) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    edit(rows)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_charged_different_from_quoted_fails(evidence: Evidence) -> None:
+    folder = evidence("good")
+
+    def overcharge(rows: list[dict[str, object]]) -> None:
+        rows[0]["charged_fen"] = int(str(rows[0]["premium_fen"])) + 1
+
+    _rewrite(folder / "purchases.jsonl", overcharge)
+    outcome = integrity_gate(*read(folder))
+    assert outcome.status is Status.FAILED
+    assert outcome.details["defects"] == {"charged_not_quoted": 1}
+
+
+def test_policy_lost_and_duplicated_numbers_fail(evidence: Evidence) -> None:
+    folder = evidence("good")
+    path = folder / "reconciliation.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["journeys"][0]["policy_numbers"] = []
+    data["journeys"][2]["policy_numbers"] = list(data["journeys"][1]["policy_numbers"])
+    path.write_text(json.dumps(data), encoding="utf-8")
+    defects = integrity_gate(*read(folder)).details["defects"]
+    assert defects["paid_without_policy"] == 1
+    assert defects["duplicate_policy_numbers"] == 1
+    assert defects["policy_number_mismatch"] == 1
+
+
+def test_a_purchase_the_store_does_not_know_fails(evidence: Evidence) -> None:
+    folder = evidence("good")
+    path = folder / "reconciliation.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["journeys"][0]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert integrity_gate(*read(folder)).details["defects"] == {"paid_missing_in_store": 1}
+
+
+def test_summary_only_answer_uses_the_store_counts(evidence: Evidence) -> None:
+    folder = evidence("lost-policies")
+    path = folder / "reconciliation.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({"summary": data["summary"]}), encoding="utf-8")
+    outcome = integrity_gate(*read(folder))
+    assert outcome.status is Status.FAILED
+    assert outcome.details["defects"]["paid_with_multiple_policies"] == 2
+
+
+def test_missing_evidence_is_inconclusive(evidence: Evidence) -> None:
+    purchases, store = read(evidence("good"))
+    assert integrity_gate(None, store).status is Status.INCONCLUSIVE
+    assert integrity_gate(purchases, None).status is Status.INCONCLUSIVE
+    nothing_paid = Purchases((), "purchases.jsonl")
+    outcome = integrity_gate(nothing_paid, store)
+    assert outcome.status is Status.INCONCLUSIVE
+    assert "nothing to reconcile" in outcome.message

@@ -1,0 +1,104 @@
+"""The pure parts of loadtests/: profiles, think times, applicant data, socket-error
+classification and the loopback-only target check (none of them imports Locust)."""
+
+from __future__ import annotations
+
+import errno
+import random
+
+import pytest
+
+from harness.errors import TargetError
+from loadtests.applicant import id_check_char, random_application, random_id_number
+from loadtests.profiles import profile_from_env
+from loadtests.socket_errors import classify_socket_error
+from loadtests.target import check_local_target
+from loadtests.think import ThinkTimes
+
+
+def test_smoke_profile_defaults() -> None:
+    smoke = profile_from_env("smoke", {})
+    assert [(p.kind, p.users) for p in smoke.phases] == [("warmup", 50), ("steady", 50)]
+    assert smoke.duration_s == 25
+    assert smoke.think.mean_s("pay") == pytest.approx(60 * 0.02)
+
+
+def test_peak_profile_ramps_holds_spikes_and_recovers() -> None:
+    peak = profile_from_env("peak", {})
+    assert [p.kind for p in peak.phases] == ["warmup", "steady", "spike", "recovery"]
+    assert peak.peak_users == 120_000
+    assert peak.phases[1].users == 100_000
+    assert peak.planned_users_at(300) == 50_000  # halfway up a 600-second ramp
+    assert peak.think.mean_s("pay") == 60.0
+
+
+def test_overrides_come_from_the_environment() -> None:
+    gray = profile_from_env("gray", {"HARNESS_LOAD_USERS": "300", "HARNESS_LOAD_HOLD_S": "20",
+                                     "HARNESS_LOAD_THINK_S": "pay=1-3",
+                                     "HARNESS_LOAD_PRODUCTS": "travel=1"})
+    assert gray.peak_users == 300
+    assert gray.think.ranges_s["pay"] == (1.0, 3.0)
+    assert gray.requests_per_purchase == 4.0
+    assert gray.planned_rps(300, 0.0) == pytest.approx(300 * 4 / gray.think_per_purchase_s)
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"HARNESS_LOAD_USERS": "many"}, "HARNESS_LOAD_USERS='many' is not a number"),
+    ({"HARNESS_LOAD_THINK_S": "lunch=3"}, "unknown step 'lunch'"),
+    ({"HARNESS_LOAD_THINK_S": "pay=9-3"}, "LOW <= HIGH"),
+    ({"HARNESS_LOAD_PRODUCTS": "pets=1"}, "unknown product 'pets'"),
+])
+def test_bad_overrides_name_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        profile_from_env("smoke", env)
+
+
+def test_unknown_profile() -> None:
+    with pytest.raises(ValueError, match="unknown load profile 'huge'"):
+        profile_from_env("huge", {})
+
+
+def test_think_scale_zero_means_no_pauses() -> None:
+    think = ThinkTimes.from_env({"HARNESS_LOAD_THINK_SCALE": "0"})
+    assert think.sample_s("application") == 0.0
+
+
+def test_gb11643_check_character() -> None:
+    assert id_check_char("11010519491231002") == "X"
+    rng = random.Random(7)
+    for _ in range(200):
+        number = random_id_number(rng)
+        assert len(number) == 18 and id_check_char(number[:17]) == number[17]
+    form = random_application(rng)
+    assert form["consent"] is True and str(form["phone"]).startswith("1")
+
+
+@pytest.mark.parametrize(("exc", "kind"), [
+    (OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address"), "EADDRNOTAVAIL"),
+    (OSError(errno.EMFILE, "Too many open files"), "EMFILE"),
+    (ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"), "ECONNREFUSED"),
+    ("OSError(24, 'Too many open files')", "EMFILE"),
+    (TimeoutError(), "ETIMEDOUT"),
+    (ValueError("HTTP 500"), None),
+    (None, None),
+])
+def test_socket_errors_are_told_from_http_errors(exc: BaseException | str | None,
+                                                 kind: str | None) -> None:
+    assert classify_socket_error(exc) == kind
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://127.0.0.9:80/",
+                                 "http://localhost:8000", "http://[::1]:8000"])
+def test_loopback_targets_are_allowed(url: str) -> None:
+    check_local_target(url, allow_non_local=False)
+
+
+@pytest.mark.parametrize("url", ["http://10.1.2.3:8000", "http://192.168.0.1",
+                                 "ftp://127.0.0.1", "127.0.0.1:8000"])
+def test_other_targets_are_refused(url: str) -> None:
+    with pytest.raises(TargetError):
+        check_local_target(url, allow_non_local=False)
+
+
+def test_consent_allows_a_non_local_target() -> None:
+    check_local_target("http://10.1.2.3:8000", allow_non_local=True)
