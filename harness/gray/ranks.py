@@ -5,14 +5,16 @@ The Hodges-Lehmann shift (median of all pairwise differences gray - control) and
 interval (order statistics of those differences, chosen by the rank-sum null distribution) go
 with the Mann-Whitney test. Materialising all n_a * n_b differences is O(n^2) in time and
 memory (25 million floats at 5,000 a side, 10^11 in a full launch), so the k-th difference is
-found by bisection on the shift with an O(n log n) rank count, and only the last narrow window
-of candidate pairs is enumerated: exact, in O(n log n log range) time and O(n) memory.
+found by narrowing a bracket of shifts with O(n log n) rank counts, the pivots drawn from a
+random sample of the bracket's pairs (Floyd-Rivest selection; a handful of rounds), and only
+the last window of at most ~10^6 candidate pairs is enumerated: exact, O(n) memory.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,7 +28,8 @@ __all__ = ["ShiftEstimate", "hodges_lehmann", "kth_pairwise_difference", "mann_w
 FloatArray = NDArray[np.float64]
 
 _WINDOW_PAIRS = 1_000_000
-_MAX_BISECTIONS = 200
+_SAMPLE = 10_000
+_MAX_ROUNDS = 60
 
 
 @dataclass(frozen=True)
@@ -48,64 +51,100 @@ def mann_whitney(x: FloatArray, y: FloatArray, alternative: str = "two-sided") -
     return (float(res.statistic), float(res.pvalue))
 
 
-def _count_at_most(x_sorted: FloatArray, y: FloatArray, shift: float) -> int:
-    """Number of pairs with y_j - x_i <= shift, i.e. x_i >= y_j - shift."""
-    return int(len(x_sorted) * len(y) - np.searchsorted(x_sorted, y - shift, side="left").sum())
+@dataclass
+class _Bracket:
+    """Candidate pairs (lo, hi] for the k-th difference, held as per-row positions in x:
+    row j's pairs with y_j - x_i <= shift are i >= searchsorted(x, y_j - shift, 'left')."""
+
+    lo: float
+    hi: float
+    pos_lo: NDArray[np.intp]
+    pos_hi: NDArray[np.intp]
+
+    def pairs(self) -> int:
+        return int((self.pos_lo - self.pos_hi).sum())
 
 
-def _sampled_bracket(x_sorted: FloatArray, y: FloatArray, k: int) -> tuple[float, float]:
-    """A guess of an interval holding the k-th difference, from a random sample of pairs; the
-    caller checks it with exact counts and falls back to the full range when it misses."""
-    total = len(x_sorted) * len(y)
-    rng = np.random.default_rng(k)
-    m = 20_000
-    sample = np.sort(y[rng.integers(0, len(y), m)] - x_sorted[rng.integers(0, len(x_sorted), m)])
-    q = k / total
-    slack = 4.0 * math.sqrt(q * (1.0 - q) / m) + 1.0 / m
-    lo = float(sample[max(0, math.floor((q - slack) * m) - 1)])
-    hi = float(sample[min(m - 1, math.ceil((q + slack) * m))])
-    return lo, hi
+def _positions(x_sorted: FloatArray, y: FloatArray, shift: float,
+               side: Literal["left", "right"] = "left") -> NDArray[np.intp]:
+    return np.searchsorted(x_sorted, y - shift, side=side)
+
+
+def _at_most(x_sorted: FloatArray, pos: NDArray[np.intp]) -> int:
+    """Pairs with y_j - x_i <= shift, from the positions of that shift."""
+    return int(len(x_sorted) * len(pos) - pos.sum())
+
+
+def _sample_pivots(x_sorted: FloatArray, y: FloatArray, b: _Bracket, k_in: int,
+                   rng: np.random.Generator) -> list[float]:
+    """Two order statistics of a random sample of the bracket's pairs that straddle the
+    target rank with high probability (Floyd-Rivest): each round shrinks the bracket ~30x."""
+    lengths = b.pos_lo - b.pos_hi
+    cum = np.cumsum(lengths)
+    draws = rng.integers(0, int(cum[-1]), _SAMPLE)
+    rows = np.searchsorted(cum, draws, side="right")
+    cols = b.pos_hi[rows] + (draws - (cum[rows] - lengths[rows]))
+    sample = np.sort(y[rows] - x_sorted[cols])
+    q = k_in / int(cum[-1])
+    slack = 3.0 * math.sqrt(q * (1.0 - q) / _SAMPLE) + 1.0 / _SAMPLE
+    low_i = min(_SAMPLE - 1, max(0, math.floor((q - slack) * _SAMPLE)))
+    high_i = min(_SAMPLE - 1, max(0, math.ceil((q + slack) * _SAMPLE)))
+    return [float(sample[low_i]), float(sample[high_i])]
 
 
 def kth_pairwise_difference(x_sorted: FloatArray, y: FloatArray, k: int) -> float:
     """The k-th smallest (1-based) of the differences y_j - x_i, without building them all.
     Both arrays should be sorted ascending (sorted queries make the rank counts cache-friendly).
-    """
+    Ties (durations rounded to 0.1 s give millions of equal differences) end the search at
+    once: a pivot p is the answer when fewer than k pairs lie strictly below it."""
     total = len(x_sorted) * len(y)
     if not 1 <= k <= total:
         raise ValueError(f"k must lie in 1..{total}, got {k}")
     spread = float(y.max() - x_sorted[0]) - float(y.min() - x_sorted[-1]) + 1.0
     lo = float(y.min() - x_sorted[-1]) - spread  # margins absorb rounding of y_j - shift
     hi = float(y.max() - x_sorted[0]) + spread
-    count_lo, count_hi = 0, total
+    b = _Bracket(lo, hi, _positions(x_sorted, y, lo), _positions(x_sorted, y, hi))
     window = max(_WINDOW_PAIRS, 4 * (len(x_sorted) + len(y)))
-    if total > window:
-        guess_lo, guess_hi = _sampled_bracket(x_sorted, y, k)
-        count_guess_lo = _count_at_most(x_sorted, y, guess_lo)
-        if count_guess_lo < k:
-            lo, count_lo = guess_lo, count_guess_lo
-        count_guess_hi = _count_at_most(x_sorted, y, guess_hi)
-        if count_guess_hi >= k:
-            hi, count_hi = guess_hi, count_guess_hi
-    for _ in range(_MAX_BISECTIONS):
-        if count_hi - count_lo <= window:
+    rng = np.random.default_rng(k)
+    for _ in range(_MAX_ROUNDS):
+        if b.pairs() <= window:
             break
-        mid = lo + (hi - lo) / 2.0
-        if mid <= lo or mid >= hi:  # no float between: every candidate equals hi
-            return hi
-        count_mid = _count_at_most(x_sorted, y, mid)
-        if count_mid >= k:
-            hi, count_hi = mid, count_mid
-        else:
-            lo, count_lo = mid, count_mid
-    # enumerate the pairs counted at hi but not at lo, with the same membership rule
-    start = np.searchsorted(x_sorted, y - hi, side="left")
-    stop = np.searchsorted(x_sorted, y - lo, side="left")
-    lengths = stop - start
+        before = b.pairs()
+        for pivot in _sample_pivots(x_sorted, y, b, k - _at_most(x_sorted, b.pos_lo), rng):
+            found = _narrow(x_sorted, y, b, k, pivot)
+            if found is not None:
+                return found
+        if b.pairs() == before:  # pivots fell on the bracket's ends: halve it instead
+            found = _narrow(x_sorted, y, b, k, b.lo + (b.hi - b.lo) / 2.0)
+            if found is not None or b.pairs() == before:
+                return b.hi if found is None else found
+    return _enumerate_kth(x_sorted, y, b, k)
+
+
+def _narrow(x_sorted: FloatArray, y: FloatArray, b: _Bracket, k: int,
+            pivot: float) -> float | None:
+    """Move one end of the bracket to `pivot`; return the pivot when it is the k-th value."""
+    if not b.lo < pivot <= b.hi:
+        return None
+    pos = _positions(x_sorted, y, pivot)
+    if _at_most(x_sorted, pos) < k:
+        b.lo, b.pos_lo = pivot, pos
+        return None
+    below = _positions(x_sorted, y, pivot, "right")
+    if _at_most(x_sorted, below) < k:
+        return pivot  # the k-th difference equals the pivot (a block of ties)
+    # every pair at the pivot lies above rank k: keep only the pairs strictly below it
+    b.hi, b.pos_hi = float(np.nextafter(pivot, -math.inf)), below
+    return None
+
+
+def _enumerate_kth(x_sorted: FloatArray, y: FloatArray, b: _Bracket, k: int) -> float:
+    """Materialise the bracket's pairs (the same membership rule as the counts) and select."""
+    lengths = b.pos_lo - b.pos_hi
     rows = np.repeat(np.arange(len(y)), lengths)
     offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    diffs = y[rows] - x_sorted[start[rows] + offsets]
-    rank = k - count_lo - 1
+    diffs = y[rows] - x_sorted[b.pos_hi[rows] + offsets]
+    rank = k - _at_most(x_sorted, b.pos_lo) - 1
     return float(np.partition(diffs, rank)[rank])
 
 
