@@ -42,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="base URL of the store under test; default: start the demo shop")
     group.addoption("--harness-variant", default=os.environ.get("HARNESS_VARIANT", "good"),
                     help="demo shop variant started when no target is given")
+    group.addoption("--harness-journeys", default=os.environ.get("HARNESS_JOURNEYS"),
+                    help="folder of journey files <product>.toml for a store other than the "
+                         "demo shop (see e2e/journeys/)")
     group.addoption("--harness-allow-non-local", action="store_true",
                     default=os.environ.get("HARNESS_ALLOW_NON_LOCAL") == "1",
                     help="allow a target outside 127.0.0.0/8")
@@ -106,9 +109,14 @@ def scenario_of(item: pytest.Item) -> tuple[str, str, tuple[str, ...], str] | No
 
 
 def criterion_id(feature: str, scenario: str, item: pytest.Item) -> str:
-    suffix = ""
+    """`feature :: scenario`; an outline whose name has no placeholder gets its example id."""
+    from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+    function = getattr(item, "function", None)
+    template = scenario_wrapper_template_registry.get(function) if function else None
     callspec = getattr(item, "callspec", None)
-    if callspec is not None and "<" not in scenario and callspec.id not in scenario:
+    suffix = ""
+    if callspec is not None and template is not None and "<" not in template.name:
         suffix = f"[{callspec.id}]"
     return f"{feature} :: {scenario}{suffix}"
 
@@ -148,8 +156,8 @@ def pytest_runtest_makereport(item: pytest.Item,
         run_dir = _run_dir(item.config)
         if info is not None and run_dir is not None:
             error = call.excinfo.value
-            kind = "evidence" if isinstance(error, EvidenceError) else type(error).__name__
-            message = f"the scenario could not be checked ({kind}): {error}".splitlines()[0]
+            kind = "" if isinstance(error, EvidenceError) else f" ({type(error).__name__})"
+            message = f"could not be checked{kind}: {error}".splitlines()[0]
             append_criterion(run_dir / CRITERIA_FILE,
                              _criterion_for(item, Outcome.inconclusive(message[:500])))
     return report

@@ -8,6 +8,7 @@ INCONCLUSIVE.
 from __future__ import annotations
 
 import argparse
+import json
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,12 +43,14 @@ def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
     store.mkdir(parents=True, exist_ok=True)
     print(f"[target] starting the demo shop (variant {args.variant}, "
           f"{args.gray_percent:g} % gray)", flush=True)
-    shop = start_in_background(variant=args.variant, port=0, workers=2,
-                               gray_percent=args.gray_percent,
-                               db_url=f"sqlite:///{store / 'shop.db'}",
-                               log_path=store / "shop.log")
     try:
-        yield Target(shop.url, bundled=True)
+        shop = start_in_background(variant=args.variant, port=0, workers=2,
+                                   gray_percent=args.gray_percent,
+                                   db_url=f"sqlite:///{store / 'shop.db'}")
+    except RuntimeError as exc:
+        raise ToolError(f"the demo shop did not start: {exc}") from exc
+    try:
+        yield Target(str(shop.url), bundled=True)
     finally:
         shop.stop()
 
@@ -74,6 +77,8 @@ def gray_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Sou
 
     gray_dir = run_dir.raw / "gray"
     gray_dir.mkdir(parents=True, exist_ok=True)
+    split = {"gray_share": args.gray_percent / 100, "source": "harness run --gray-percent"}
+    (gray_dir / "split.json").write_text(json.dumps(split), encoding="utf-8")
     request = LoadRequest(profile="gray", target=target.url, run_dir=gray_dir / "driver",
                           workers=args.load_workers, allow_non_local=args.allow_non_local)
     try:
@@ -87,7 +92,7 @@ def gray_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Sou
 
 def _download(url: str, path: Path) -> None:
     try:
-        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (checked target)
+        with urllib.request.urlopen(url, timeout=120) as response:  # the target was checked
             data = response.read()
     except OSError as exc:
         raise ToolError(f"could not export the events from {url}: {exc}") from exc

@@ -1,0 +1,90 @@
+"""Browser evidence for the features: produce it (live) or find it (offline) in raw/browser.
+
+Live, each (journey, viewport) is driven once per pytest session and its journey.json reused by
+every scenario that needs it; offline (`harness verdict`), nothing is driven and whatever is on
+disk is judged. The journey for a product is `<journeys dir>/<product>.toml` when the user
+gave `--harness-journeys`, else the demo shop's own `demo-<product>`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import allure
+
+from harness.readers.browser import JourneyEvidence, read_journey
+
+HEALTH_FORM_CLICKS = {"medical": ("a[data-product=medical]", "#start", "#ack")}
+
+
+class BrowserEvidence:
+    def __init__(self, run_dir: Path, offline: bool, store_url: Callable[[], str],
+                 browser: Callable[[], Any], journeys_dir: Path | None) -> None:
+        self.root = run_dir / "raw" / "browser"
+        self.offline = offline
+        self._store_url = store_url
+        self._browser = browser
+        self._journeys_dir = journeys_dir
+        self._produced: set[Path] = set()
+
+    def journey(self, product: str, viewport: str) -> JourneyEvidence:
+        out = self.root / product / viewport
+        if not self.offline and out not in self._produced:
+            self._produced.add(out)
+            self._drive_journey(product, viewport, out)
+        evidence = read_journey(out / "journey.json")
+        _attach_screens(evidence)
+        return evidence
+
+    def form_errors(self, product: str, viewport: str) -> Path:
+        out = self.root / f"health-{product}" / viewport
+        if not self.offline and out not in self._produced:
+            self._produced.add(out)
+            self._drive_form_check(product, viewport, out)
+        return out / "form-errors.json"
+
+    def _drive_journey(self, product: str, viewport: str, out: Path) -> None:
+        from e2e.browser import new_context
+        from e2e.journey import builtin_journey, load_journey, run_journey
+
+        custom = self._journeys_dir / f"{product}.toml" if self._journeys_dir else None
+        journey = load_journey(custom) if custom else builtin_journey(f"demo-{product}")
+        context = new_context(self._browser(), viewport)
+        try:
+            run_journey(context.new_page(), journey, out, viewport, base_url=self._store_url())
+        finally:
+            context.close()
+
+    def _drive_form_check(self, product: str, viewport: str, out: Path) -> None:
+        from e2e.browser import new_context
+        from e2e.form_errors import check_form_errors
+
+        out.mkdir(parents=True, exist_ok=True)
+        context = new_context(self._browser(), viewport)
+        try:
+            page = context.new_page()
+            page.goto(self._store_url() + "/")
+            for selector in HEALTH_FORM_CLICKS[product]:
+                page.locator(selector).first.click()
+                page.wait_for_load_state("load")
+            check = check_form_errors(page, submit="#submit",
+                                      screenshot_path=out / "form-errors.png")
+            (out / "form-errors.json").write_text(
+                json.dumps(check.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        finally:
+            context.close()
+
+
+def _attach_screens(evidence: JourneyEvidence) -> None:
+    for step in evidence.steps:
+        if step.screenshot and Path(step.screenshot).is_file():
+            allure.attach.file(step.screenshot, name=f"step {step.index}: {step.description}",
+                               attachment_type=allure.attachment_type.PNG)
+    notice = evidence.notice or {}
+    shot = notice.get("screenshot")
+    if shot and Path(str(shot)).is_file():
+        allure.attach.file(str(shot), name="cooling-off notice (outlined)",
+                           attachment_type=allure.attachment_type.PNG)
