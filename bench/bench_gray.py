@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -138,7 +139,9 @@ def child(side: str, path: str) -> None:
     start = time.perf_counter()
     result = run_harness(path) if side == "harness" else run_duckdb(path)
     result["wall_s"] = time.perf_counter() - start
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime  # includes interpreter start and imports
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
     print(json.dumps(result, default=float))
 
 
@@ -166,14 +169,16 @@ def main() -> None:
         print(f"generated {rows:,} events ({path.stat().st_size / 1e6:.0f} MB Parquet) in "
               f"{time.perf_counter() - t0:.1f} s")
         harness, duck = measure("harness", path), measure("duckdb", path)
+    print(f"load average before measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"harness gray : {harness['wall_s']:.2f} s wall (read {harness['read_s']:.2f} s, "
           f"compare {harness['compare_s']:.2f} s, gates {harness['gates_s']:.2f} s), "
-          f"peak RSS {harness['peak_rss_mb']:.0f} MB")
+          f"{harness['cpu_s']:.2f} s CPU, peak RSS {harness['peak_rss_mb']:.0f} MB")
     print(f"duckdb       : {duck['wall_s']:.2f} s wall (query {duck['query_s']:.2f} s), "
-          f"peak RSS {duck['peak_rss_mb']:.0f} MB")
-    wall = float(harness["wall_s"]) / float(duck["wall_s"])  # type: ignore[arg-type]
-    rss = float(harness["peak_rss_mb"]) / float(duck["peak_rss_mb"])  # type: ignore[arg-type]
-    print(f"ratio harness/duckdb: wall {wall:.2f}x, peak memory {rss:.2f}x")
+          f"{duck['cpu_s']:.2f} s CPU, peak RSS {duck['peak_rss_mb']:.0f} MB")
+    ratios = {key: float(harness[key]) / float(duck[key])  # type: ignore[arg-type]
+              for key in ("wall_s", "cpu_s", "peak_rss_mb")}
+    print(f"ratio harness/duckdb: wall {ratios['wall_s']:.2f}x, CPU {ratios['cpu_s']:.2f}x, "
+          f"peak memory {ratios['peak_rss_mb']:.2f}x")
     print(f"harness: users {harness['users']}, conversion {harness['conversion']}, "
           f"health_error {harness['health_error']}, views {harness['views_mean']}, "
           f"duration median {harness['duration_median_s']}")

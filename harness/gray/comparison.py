@@ -78,10 +78,9 @@ def compare(log: EventLog, gray_share: float) -> GrayComparison:
 
 def _attempt_ratios(counts: np.ndarray, cohort: np.ndarray) -> tuple[float, float]:
     """health_error / health_submit events per cohort (descriptive: attempts cluster by user)."""
-    out = []
-    for c in (CONTROL, GRAY):
-        rows = counts[cohort == c]
-        submits = int(rows[:, EVENT_CODE["health_submit"]].sum())
-        errors = int(rows[:, EVENT_CODE["health_error"]].sum())
-        out.append(errors / submits if submits else math.nan)
-    return (out[0], out[1])
+    member = cohort >= 0
+    sums = [np.bincount(cohort[member], weights=counts[member, EVENT_CODE[name]], minlength=2)
+            for name in ("health_submit", "health_error")]
+    submits, errors = sums
+    ratios = [float(errors[c] / submits[c]) if submits[c] else math.nan for c in (CONTROL, GRAY)]
+    return (ratios[0], ratios[1])

@@ -46,13 +46,12 @@ class UserCounts:
 
 
 def count_users(log: EventLog) -> UserCounts:
-    """One bincount over (user, event) pairs: O(rows), no group-by."""
+    """One bincount over (user, event) pairs: O(rows), no group-by. A user's cohort is the
+    cohort of any of their rows: readers drop users seen in both."""
     n_events = len(EVENTS)
     flat = np.bincount(log.user * n_events + log.event, minlength=log.n_users * n_events)
-    seen = np.bincount(log.user * 2 + log.cohort, minlength=2 * log.n_users).reshape(-1, 2) > 0
     cohort = np.full(log.n_users, -1, np.int8)
-    cohort[seen[:, CONTROL]] = CONTROL
-    cohort[seen[:, GRAY]] = GRAY  # readers drop users seen in both
+    cohort[log.user] = log.cohort
     return UserCounts(flat.reshape(log.n_users, n_events), cohort)
 
 

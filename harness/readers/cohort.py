@@ -187,7 +187,7 @@ def _validate(src: _Source, labels: CohortLabels, window: Window) -> EventLog:
     for column in SEGMENTS:
         if column in t.column_names:
             codes, names = _codes(t.column(column))
-            segments[column] = (codes[keep].astype(np.int32), tuple(str(n) for n in names))
+            segments[column] = (codes[keep], tuple(str(n) for n in names.to_pylist()))
     return EventLog(user=user[keep].astype(np.int64), cohort=cohort[keep], event=event[keep],
                     value=value[keep], n_users=len(user_names), provenance=prov,
                     segments=segments)
@@ -207,7 +207,8 @@ def _check_shape(src: _Source) -> None:
 
 def _event_codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int8], tuple[str, ...]]:
     """EVENTS index per row, -1 for events outside the funnel list, and those unknown names."""
-    raw, names = _codes(col)
+    raw, dictionary = _codes(col)
+    names = dictionary.to_pylist()
     lookup = np.array([EVENT_CODE.get(str(n), -1) for n in names] or [-1], np.int8)
     unknown = tuple(sorted({str(n) for n in names if str(n) not in EVENT_CODE}))
     return lookup[raw], unknown
@@ -229,9 +230,10 @@ def _require_values(src: _Source, column: str) -> None:
                              f"{', '.join(REQUIRED)}")
 
 
-def _codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int32], list[object]]:
-    """Integer code per row (-1 for null) and the distinct values, via Arrow's hash kernel;
-    dictionary columns (Parquet categoricals) reuse their unified dictionary instead."""
+def _codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int32], pa.Array]:
+    """Integer code per row (-1 for null) and the distinct values (left in Arrow: a million
+    user ids need not become Python strings), via Arrow's hash kernel; dictionary columns
+    (Parquet categoricals) reuse their unified dictionary instead."""
     if pa.types.is_dictionary(col.type):
         col = col.unify_dictionaries()
         dictionary = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
@@ -241,17 +243,17 @@ def _codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int32], list[object]]:
             indices = indices.fill_null(-1)
         codes = np.concatenate([c.to_numpy(zero_copy_only=False) for c in indices.chunks]
                                or [np.zeros(0, np.int32)])
-        return np.asarray(codes, np.int32), dictionary.to_pylist()
+        return np.asarray(codes, np.int32), dictionary
     encoded = pc.dictionary_encode(col.combine_chunks())
     indices = encoded.indices
     if indices.null_count:
         indices = indices.fill_null(-1)
-    return (np.asarray(indices.to_numpy(zero_copy_only=False), np.int32),
-            encoded.dictionary.to_pylist())
+    return np.asarray(indices.to_numpy(zero_copy_only=False), np.int32), encoded.dictionary
 
 
 def _cohort_codes(src: _Source, labels: CohortLabels) -> NDArray[np.int8]:
-    codes, names = _codes(src.table.column("cohort"))
+    codes, dictionary = _codes(src.table.column("cohort"))
+    names = dictionary.to_pylist()
     control = {_norm(v) for v in labels.control}
     gray = {_norm(v) for v in labels.gray}
     mapped = []
