@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.engine import RowMapping
-
 from demo_shop.application_form import validate_application
 from demo_shop.catalog import PRODUCTS, Product, find_product
 from demo_shop.cohort import GRAY, assign_cohort, is_valid_visitor_id
@@ -25,7 +23,7 @@ from demo_shop.errors import BadRequest, Conflict, Invalid, NotFound
 from demo_shop.health import Question, is_declined, questions_for, validate_answers
 from demo_shop.rating import age_band, premium_fen
 from demo_shop.settings import Settings
-from demo_shop.storage import StaleJourney, Store
+from demo_shop.storage import Row, StaleJourney, Store
 from demo_shop.variants import EXTRA_STEPS
 
 STEPS = ("notice", "health", "application", "extra-1", "extra-2", "confirm")
@@ -72,7 +70,7 @@ class JourneyService:
             raise NotFound(f"没有找到产品“{code[:32]}”", "product")
         return product
 
-    def load(self, journey_id: str) -> RowMapping:
+    def load(self, journey_id: str) -> Row:
         journey = self.store.get_journey(journey_id) if _JOURNEY_ID.match(journey_id) else None
         if journey is None:
             raise NotFound("没有找到这个投保流程，请从产品页重新开始", "journey_id")

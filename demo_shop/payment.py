@@ -154,4 +154,5 @@ class PaymentService:
             "premium_fen": payment["charged_fen"],
             "status": "active",
             "created_ms": payment["created_ms"],
+            "surrendered_ms": None,
         }

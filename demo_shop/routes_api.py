@@ -74,7 +74,8 @@ async def create_journey(request: Request) -> Response:
 async def ack_notice(request: Request) -> Response:
     await _body(request)
     jid = request.path_params["jid"]
-    return json_response({"next": _shop(request).journeys.ack_notice(jid, present_next=True)})
+    nxt = _shop(request).journeys.ack_notice(jid, present_next=True)
+    return json_response({"next": nxt, "journey_id": jid})
 
 
 async def submit_health(request: Request) -> Response:
@@ -82,23 +83,26 @@ async def submit_health(request: Request) -> Response:
     if not isinstance(answers, dict):
         raise BadRequest("answers 须为对象，例如 {\"q1\": \"no\"}", "answers")
     journeys = _shop(request).journeys
-    nxt = journeys.submit_health(request.path_params["jid"], answers, present_next=True)
-    return json_response({"next": nxt})
+    jid = request.path_params["jid"]
+    nxt = journeys.submit_health(jid, answers, present_next=True)
+    return json_response({"next": nxt, "journey_id": jid})
 
 
 async def submit_application(request: Request) -> Response:
     data = await _body(request)
     journeys = _shop(request).journeys
-    move = journeys.submit_application(request.path_params["jid"], data, present_next=True)
-    return json_response(move.data | {"next": move.next})
+    jid = request.path_params["jid"]
+    move = journeys.submit_application(jid, data, present_next=True)
+    return json_response(move.data | {"next": move.next, "journey_id": jid})
 
 
 async def pass_extra(request: Request) -> Response:
     await _body(request)
     step = request.url.path.rsplit("/", 1)[-1]
     journeys = _shop(request).journeys
-    nxt = journeys.pass_extra(request.path_params["jid"], step, present_next=True)
-    return json_response({"next": nxt})
+    jid = request.path_params["jid"]
+    nxt = journeys.pass_extra(jid, step, present_next=True)
+    return json_response({"next": nxt, "journey_id": jid})
 
 
 async def pay(request: Request) -> Response:

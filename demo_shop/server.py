@@ -84,13 +84,12 @@ def settings_of(options: ServerOptions) -> Settings:
 
 def prepare_database(options: ServerOptions) -> None:
     """Create (or with reset_db recreate) the tables once, before any worker starts."""
-    from demo_shop.schema import metadata
     from demo_shop.storage import Store
 
     store = Store(options.db_url)
     try:
         if options.reset_db:
-            metadata.drop_all(store._write_engine)
+            store.drop_tables()
         store.create_tables()
     finally:
         store.close()

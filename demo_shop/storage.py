@@ -1,10 +1,11 @@
-"""Storage of the shop through SQLAlchemy Core: SQLite (WAL) by default, any database URL.
+"""Storage of the shop: SQLite (WAL) by default, any SQLAlchemy database URL by setting.
 
-Why it looks like this: the shop runs several worker processes on one SQLite file, so every write
-is one short `BEGIN IMMEDIATE` transaction (no read-then-upgrade deadlocks), reads run in
-autocommit, and each process keeps one connection of each kind (opened lazily, after fork).
-Every state change is a guarded UPDATE (`WHERE status IN (...)`), so two workers racing on the
-same journey cannot both move it. All statements are parameterised Core constructs.
+Why it looks like this: several worker processes share one SQLite file, so every write is one
+short `BEGIN IMMEDIATE` transaction (no read-then-upgrade deadlocks), reads run in autocommit,
+and each process keeps one connection of each kind, opened lazily after fork. Every state
+change is a guarded UPDATE (`WHERE status IN (...)`), so two workers racing on one journey
+cannot both move it. Hot-path SQL is compiled once (`demo_shop.statements`); reconciliation and
+export use SQLAlchemy Core on `reader()`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
-from sqlalchemy.engine import RowMapping, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
-from demo_shop.schema import applications, events, metadata, payments, policies, quotes
+from demo_shop.schema import metadata
+from demo_shop.statements import Statements
 
 Values = Mapping[str, Any]
+Row = dict[str, Any]
 
 
 class StaleJourney(Exception):
@@ -31,23 +33,18 @@ class DuplicatePayment(Exception):
     """A payment with this idempotency key exists already (the UNIQUE constraint said so)."""
 
 
-def _sqlite_engine(url: str, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, paramstyle="named",
+                           connect_args={"check_same_thread": False, "timeout": 10})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        dbapi_connection.isolation_level = None  # autocommit; writes issue BEGIN IMMEDIATE
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
-
-    if immediate:
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -59,88 +56,102 @@ class Store:
         self.db_url = db_url
         self.is_sqlite = make_url(db_url).get_backend_name() == "sqlite"
         if self.is_sqlite:
-            self._write_engine = _sqlite_engine(db_url, immediate=True)
-            self._read_engine = _sqlite_engine(db_url, immediate=False)
+            self.engine = _sqlite_engine(db_url)
         else:
-            self._write_engine = create_engine(db_url, pool_pre_ping=True)
-            self._read_engine = create_engine(db_url, pool_pre_ping=True)
-        self._read_engine = self._read_engine.execution_options(isolation_level="AUTOCOMMIT")
+            self.engine = create_engine(db_url, pool_pre_ping=True)
+        self.sql = Statements(self.engine.dialect)
+        self._integrity_errors: tuple[type[BaseException], ...] = (
+            self.engine.dialect.loaded_dbapi.IntegrityError,
+        )
         self._pid = -1
-        self._writer: Connection | None = None
+        self._raw_writer: Any = None
+        self._raw_reader: Any = None
         self._reader: Connection | None = None
 
     def create_tables(self) -> None:
-        """Create missing tables (idempotent; safe to call in every worker)."""
-        metadata.create_all(self._write_engine, checkfirst=True)
+        """Create missing tables (idempotent)."""
+        metadata.create_all(self.engine, checkfirst=True)
+
+    def drop_tables(self) -> None:
+        metadata.drop_all(self.engine)
 
     def _ensure_connections(self) -> None:
         if self._pid != os.getpid():  # first use, or first use after fork
-            self._write_engine.dispose(close=False)
-            self._read_engine.dispose(close=False)
-            self._writer = self._write_engine.connect()
-            self._reader = self._read_engine.connect()
+            self.engine.dispose(close=False)
+            self._raw_writer = self.engine.raw_connection()
+            self._raw_reader = self.engine.raw_connection()
+            if not self.is_sqlite:
+                self._raw_reader.driver_connection.autocommit = True
+            autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._reader = autocommit.connect()
             self._pid = os.getpid()
 
     def reader(self) -> Connection:
-        """The autocommit connection for reads (reconciliation and export use it too)."""
+        """An autocommit SQLAlchemy connection for reconciliation and export queries."""
         self._ensure_connections()
         assert self._reader is not None
         return self._reader
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One short write transaction; rolled back on any exception."""
+    def transaction(self) -> Iterator[Any]:
+        """One short write transaction on a DBAPI cursor; rolled back on any exception."""
         self._ensure_connections()
-        conn = self._writer
-        assert conn is not None
+        raw = self._raw_writer
+        cursor = raw.cursor()
         try:
-            yield conn
-            conn.commit()
+            if self.is_sqlite:
+                cursor.execute("BEGIN IMMEDIATE")
+            yield cursor
+            raw.commit()
         except BaseException:
-            conn.rollback()
+            raw.rollback()
             raise
+        finally:
+            cursor.close()
 
     def close(self) -> None:
-        for conn in (self._writer, self._reader):
+        for conn in (self._raw_writer, self._raw_reader, self._reader):
             if conn is not None:
                 conn.close()
-        self._writer = self._reader = None
+        self._raw_writer = self._raw_reader = self._reader = None
         self._pid = -1
-        self._write_engine.dispose()
-        self._read_engine.dispose()
+        self.engine.dispose()
 
     # --- reads -------------------------------------------------------------------------------
-    def get_journey(self, journey_id: str) -> RowMapping | None:
-        stmt = select(applications).where(applications.c.journey_id == journey_id)
-        return self.reader().execute(stmt).mappings().first()
+    def _one(self, sql: str, key: str) -> Row | None:
+        self._ensure_connections()
+        cursor = self._raw_reader.cursor()
+        try:
+            cursor.execute(sql, {"key": key})
+            row = cursor.fetchone()
+            names = [d[0] for d in cursor.description] if row is not None else []
+        finally:
+            cursor.close()
+        return dict(zip(names, row, strict=True)) if row is not None else None
 
-    def find_payment(self, idempotency_key: str) -> RowMapping | None:
-        stmt = select(payments).where(payments.c.idempotency_key == idempotency_key)
-        return self.reader().execute(stmt).mappings().first()
+    def get_journey(self, journey_id: str) -> Row | None:
+        return self._one(self.sql.journey_by_id, journey_id)
 
-    def first_payment_of(self, journey_id: str) -> RowMapping | None:
-        stmt = (
-            select(payments)
-            .where(payments.c.journey_id == journey_id)
-            .order_by(payments.c.created_ms)
-            .limit(1)
-        )
-        return self.reader().execute(stmt).mappings().first()
+    def find_payment(self, idempotency_key: str) -> Row | None:
+        return self._one(self.sql.payment_by_key, idempotency_key)
 
-    def get_policy(self, policy_number: str) -> RowMapping | None:
-        stmt = select(policies).where(policies.c.policy_number == policy_number)
-        return self.reader().execute(stmt).mappings().first()
+    def first_payment_of(self, journey_id: str) -> Row | None:
+        return self._one(self.sql.first_payment_of, journey_id)
+
+    def get_policy(self, policy_number: str) -> Row | None:
+        return self._one(self.sql.policy_by_number, policy_number)
 
     # --- writes ------------------------------------------------------------------------------
     def add_events(self, rows: Sequence[Values]) -> None:
         if rows:
-            with self.transaction() as conn:
-                conn.execute(events.insert(), list(rows))
+            with self.transaction() as cursor:
+                cursor.executemany(self.sql.insert_event, rows)
 
     def start_journey(self, journey: Values, event_rows: Sequence[Values]) -> None:
-        with self.transaction() as conn:
-            conn.execute(applications.insert(), dict(journey))
-            conn.execute(events.insert(), list(event_rows))
+        full = {c: None for c in _JOURNEY_COLUMNS} | dict(journey)
+        with self.transaction() as cursor:
+            cursor.execute(self.sql.insert_journey, full)
+            cursor.executemany(self.sql.insert_event, event_rows)
 
     def transition(
         self,
@@ -154,12 +165,12 @@ class Store:
 
         Raises StaleJourney when the journey is not in one of `from_statuses` any more.
         """
-        with self.transaction() as conn:
-            self._guarded_update(conn, journey_id, from_statuses, values)
+        with self.transaction() as cursor:
+            self._guarded_update(cursor, journey_id, from_statuses, values)
             if quote is not None:
-                conn.execute(quotes.insert(), dict(quote))
+                cursor.execute(self.sql.insert_quote, quote)
             if event_rows:
-                conn.execute(events.insert(), list(event_rows))
+                cursor.executemany(self.sql.insert_event, event_rows)
 
     def record_payment(
         self,
@@ -175,37 +186,34 @@ class Store:
         journey is no longer waiting for payment.
         """
         try:
-            with self.transaction() as conn:
+            with self.transaction() as cursor:
                 values = {"status": "paid", "updated_ms": now_ms}
-                self._guarded_update(conn, journey_id, ("confirm",), values)
-                conn.execute(payments.insert(), list(payment_rows))
+                self._guarded_update(cursor, journey_id, ("confirm",), values)
+                cursor.executemany(self.sql.insert_payment, payment_rows)
                 if policy_rows:
-                    conn.execute(policies.insert(), list(policy_rows))
-                conn.execute(events.insert(), list(event_rows))
-        except IntegrityError as exc:
-            raise DuplicatePayment(str(exc.orig)) from exc
+                    cursor.executemany(self.sql.insert_policy, policy_rows)
+                cursor.executemany(self.sql.insert_event, event_rows)
+        except self._integrity_errors as exc:
+            raise DuplicatePayment(str(exc)) from exc
 
     def surrender_policy(self, policy_number: str, now_ms: int) -> bool:
         """Mark an active policy surrendered; False if it was not active."""
-        stmt = (
-            policies.update()
-            .where(policies.c.policy_number == policy_number, policies.c.status == "active")
-            .values(status="surrendered", surrendered_ms=now_ms)
-        )
-        with self.transaction() as conn:
-            return conn.execute(stmt).rowcount == 1
+        with self.transaction() as cursor:
+            params = {"key": policy_number, "ts": now_ms, "from_status": "active",
+                      "to_status": "surrendered"}
+            cursor.execute(self.sql.surrender, params)
+            return bool(cursor.rowcount == 1)
 
-    @staticmethod
     def _guarded_update(
-        conn: Connection, journey_id: str, from_statuses: Iterable[str], values: Values
+        self, cursor: Any, journey_id: str, from_statuses: Iterable[str], values: Values
     ) -> None:
-        stmt = (
-            applications.update()
-            .where(
-                applications.c.journey_id == journey_id,
-                applications.c.status.in_(list(from_statuses)),
-            )
-            .values(**values)
-        )
-        if conn.execute(stmt).rowcount != 1:
+        statuses = list(from_statuses)
+        params: dict[str, Any] = {f"v_{k}": v for k, v in values.items()}
+        params |= {f"s{i}": s for i, s in enumerate(statuses)}
+        params["jid"] = journey_id
+        cursor.execute(self.sql.guarded_update(values.keys(), len(statuses)), params)
+        if cursor.rowcount != 1:
             raise StaleJourney(journey_id)
+
+
+_JOURNEY_COLUMNS = [c.name for c in metadata.tables["applications"].columns if c.name != "seq"]

@@ -18,8 +18,8 @@ def test_long_flow_adds_two_screens_before_confirm(make_client: MakeClient) -> N
     client.post(f"/api/journeys/{jid}/notice", json={})
     quote = client.post(f"/api/journeys/{jid}/application", json=application_body()).json()
     assert quote["next"] == "extra-1"
-    assert client.post(f"/api/journeys/{jid}/extra-1", json={}).json() == {"next": "extra-2"}
-    assert client.post(f"/api/journeys/{jid}/extra-2", json={}).json() == {"next": "confirm"}
+    assert client.post(f"/api/journeys/{jid}/extra-1", json={}).json()["next"] == "extra-2"
+    assert client.post(f"/api/journeys/{jid}/extra-2", json={}).json()["next"] == "confirm"
     assert buy_api(client, "medical").status_code == 200
     url = _journey_at(client, "accident")
     url = post_and_follow(client, url, {"applicant_name": "王五", "insured_name": "王五",
@@ -108,7 +108,7 @@ def test_gray_regression_asks_gray_visitors_one_more_question(make_client: MakeC
     jid = start_api(control, "medical")
     control.post(f"/api/journeys/{jid}/notice", json={})
     answer = control.post(f"/api/journeys/{jid}/health", json={"answers": ALL_NO})
-    assert answer.json() == {"next": "application"}
+    assert answer.json()["next"] == "application"
 
 
 def test_gray_regression_fails_about_a_third_of_gray_payments(make_client: MakeClient) -> None:
