@@ -7,7 +7,8 @@ Every problem is an EvidenceError naming the source, the line (CSV, header = lin
 - users seen in both cohorts are dropped with all their events and counted (their exposure is
   ambiguous), not an error;
 - events not in the demo shop's funnel list are ignored and counted;
-- timestamps without a zone offset are taken as UTC (the export writes UTC).
+- timestamps without a zone offset are taken as UTC (the export writes UTC); integer
+  timestamps (`ts`, or the demo shop table's `ts_ms`) are epoch milliseconds.
 Columns are decoded with pyarrow compute kernels, never a Python loop per row; the one SQL path
 fetches rows through SQLAlchemy and suits tables of modest size.
 """
@@ -160,14 +161,15 @@ def _load_sql(url: str, table: str | None, query: str | None) -> _Source:
     finally:
         engine.dispose()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in keys]
+    as_text = {"user_id", "cohort", "event", *SEGMENTS}
     arrays = [pa.array([None if v is None else str(v) for v in col], pa.string())
-              if key in REQUIRED or key in SEGMENTS else pa.array(col)
+              if key in as_text else pa.array(col)
               for key, col in zip(keys, columns, strict=True)]
     return _Source(name, pa.table(arrays, names=keys), is_csv=False)
 
 
 def _validate(src: _Source, labels: CohortLabels, window: Window) -> EventLog:
-    _check_shape(src)
+    src = _check_shape(src)
     t = src.table
     cohort = _cohort_codes(src, labels)
     in_window = _window_mask(_timestamps_ms(src), window)
@@ -193,8 +195,13 @@ def _validate(src: _Source, labels: CohortLabels, window: Window) -> EventLog:
                     segments=segments)
 
 
-def _check_shape(src: _Source) -> None:
+def _check_shape(src: _Source) -> _Source:
+    """Required columns present, rows present, no empty required cell. The demo shop's own
+    table stores `ts_ms` (epoch milliseconds) instead of `ts`; it is accepted as such."""
     t = src.table
+    if "ts" not in t.column_names and "ts_ms" in t.column_names:
+        t = t.rename_columns(["ts" if c == "ts_ms" else c for c in t.column_names])
+        src = _Source(src.name, t, src.is_csv)
     missing = [c for c in REQUIRED if c not in t.column_names]
     if missing:
         raise EvidenceError(f"missing column(s) {', '.join(missing)}; found "
@@ -203,6 +210,7 @@ def _check_shape(src: _Source) -> None:
         raise EvidenceError("no events: the file has a header but no rows", path=src.name)
     for column in REQUIRED:
         _require_values(src, column)
+    return src
 
 
 def _event_codes(col: pa.ChunkedArray) -> tuple[NDArray[np.int8], tuple[str, ...]]:
@@ -274,6 +282,8 @@ def _timestamps_ms(src: _Source) -> NDArray[np.int64]:
     if pa.types.is_timestamp(col.type):
         return np.asarray(col.cast(pa.timestamp("ms")).cast(pa.int64()).to_numpy(
             zero_copy_only=False), np.int64)
+    if pa.types.is_integer(col.type):  # epoch milliseconds, as the demo shop stores them
+        return np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False), np.int64)
     if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
         col = col.cast(pa.string())
     for target in (pa.timestamp("ms", tz="UTC"), pa.timestamp("ms")):

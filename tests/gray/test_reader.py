@@ -195,3 +195,21 @@ def test_sql_table_and_query(tmp_path: Path) -> None:
         read_cohort_events(url, table="nope")
     with pytest.raises(ConfigError, match="exactly one of --table"):
         read_cohort_events(url)
+
+
+def test_demo_shop_table_with_epoch_milliseconds(tmp_path: Path) -> None:
+    """The demo shop's own `events` table keeps ts_ms (epoch ms); it reads without a query."""
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, ts_ms INTEGER, "
+                             "user_id TEXT, cohort TEXT, event TEXT, value REAL, product TEXT, "
+                             "journey_id TEXT)"))
+        conn.execute(sa.text("INSERT INTO events (ts_ms, user_id, cohort, event, value) "
+                             "VALUES (:t, :u, :c, 'journey_start', NULL)"),
+                     [{"t": 1_777_600_000_000, "u": "v1", "c": "control"},
+                      {"t": 1_777_700_000_000, "u": "v2", "c": "gray"}])
+    engine.dispose()
+    window = Window(since=datetime.fromtimestamp(1_777_650_000, UTC))
+    log = read_cohort_events(url, table="events", window=window)
+    assert list(log.cohort) == [GRAY] and log.provenance.rows_outside_window == 1
