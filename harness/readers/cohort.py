@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -292,6 +291,8 @@ def _timestamps_ms(src: _Source) -> NDArray[np.int64]:
         except pa.ArrowInvalid:
             continue
         return np.asarray(parsed.cast(pa.int64()).to_numpy(zero_copy_only=False), np.int64)
+    import pandas as pd  # only to locate the bad row once Arrow has refused the column
+
     text = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object)
     bad = pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601").isna().to_numpy()
     row = _first(bad) if bad.any() else 0
@@ -322,6 +323,8 @@ def _values(src: _Source) -> NDArray[np.float64]:
         return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), np.float64)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
+    import pandas as pd  # only to locate the bad row once Arrow has refused the column
+
     text = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object)
     parsed = pd.to_numeric(text, errors="coerce")
     row = _first(parsed.isna().to_numpy() & text.notna().to_numpy())
