@@ -39,8 +39,8 @@ EXPECT_WORKERS_WAIT_S = 30
 # Locust's --csv prefix output name -> the name docs/contracts.md fixes under raw/load/
 CSV_NAMES = {"locust_stats.csv": "stats.csv", "locust_stats_history.csv": "stats_history.csv",
              "locust_failures.csv": "failures.csv", "locust_exceptions.csv": "exceptions.csv"}
-OWN_FILES = ("generator.jsonl", "phases.json", "purchases.jsonl", "stats.json", "report.html",
-             "launch.json", *CSV_NAMES.values())
+OWN_FILES = ("generator.jsonl", "phases.json", "phase_stats.jsonl", "purchases.jsonl",
+             "stats.json", "report.html", "launch.json", *CSV_NAMES.values())
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ ROUNDING_NOTE = ("Locust percentiles come from a histogram rounded to about 2 si
 
 def error_ratio_gate(stats: LocustStats, max_ratio: float,
                      request_name: str | None = None) -> Outcome:
-    """Failed / all HTTP requests (0-1) over the run, or of one named request, <= max_ratio.
+    """Failed / all HTTP requests (0-1), or of one named request, <= max_ratio; over the whole
+    run or chosen phases, as `percentile_gate`.
 
     The custom `purchase` event is not an HTTP request and is left out of the total; name it
     to judge the share of failed purchases."""
@@ -60,7 +61,8 @@ def error_ratio_gate(stats: LocustStats, max_ratio: float,
 def percentile_gate(stats: LocustStats, request_name: str, percentile: float,
                     max_ms: float) -> Outcome:
     """The `percentile` (in percent, one of Locust's columns: 50 ... 99.99) response time of
-    `request_name` over the run <= max_ms."""
+    `request_name` <= max_ms, over the stats given: the whole run (`read_locust_stats`) or
+    chosen phases only, warm-up excluded (`read_phase_stats(path, ["steady"])`)."""
     available = [float(c.rstrip("%")) for c in PERCENTILE_COLUMNS]
     if float(percentile) not in available:
         raise ConfigError(f"percentile {percentile} is not one Locust records; use one of "

@@ -12,16 +12,18 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.errors import EvidenceError
+from harness.readers.generator import Fields, json_lines
 
 __all__ = [
     "FailureRecord", "HistoryRow", "LocustStats", "RequestStats",
-    "read_failures", "read_locust_stats", "read_stats_history", "read_stats_json",
+    "read_failures", "read_locust_stats", "read_phase_stats", "read_stats_history",
+    "read_stats_json",
 ]
 
 PERCENTILE_COLUMNS = ("50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%",
@@ -161,6 +163,95 @@ def read_stats_json(path: Path) -> tuple[Mapping[str, Any], ...]:
         if missing:
             raise EvidenceError(f"entry {index} has no field {missing[0]!r}", path=str(path))
     return tuple(data)
+
+
+def read_phase_stats(path: Path, phases: Sequence[str]) -> LocustStats:
+    """The requests made during the named phases only, from phase_stats.jsonl (cumulative
+    histograms the master wrote at each phase end): each phase is its end snapshot minus the
+    one before, so a steady-state percentile leaves the warm-up out. Percentiles are computed
+    the way Locust does, on the same rounded histogram. A phase without an end snapshot (the
+    run stopped before it ended) is an EvidenceError."""
+    snapshots = [_snapshot(Fields(d, str(path), line)) for line, d in json_lines(path)]
+    counts: dict[str, _Counts] = {}
+    duration_s = 0.0
+    for phase in phases:
+        index = next((i for i, s in enumerate(snapshots) if s[1] == phase), None)
+        if index is None or index == 0:
+            raise EvidenceError(f"no snapshot at the end of phase {phase!r}: the run stopped "
+                                "before it ended", path=str(path))
+        end = snapshots[index]
+        if index + 1 < len(snapshots) and snapshots[index + 1][1] == "final":
+            end = snapshots[index + 1]  # the last phase: the final report is the complete one
+        start = snapshots[index - 1]
+        duration_s += end[0] - start[0]
+        for name, c in end[2].items():
+            before = start[2].get(name, _Counts(c.method, 0, 0, {}))
+            counts.setdefault(name, _Counts(c.method, 0, 0, {})).add(c, before)
+    rows = [_window_row(name, c, duration_s) for name, c in counts.items() if c.requests]
+    if not rows:
+        raise EvidenceError(f"no request in phase(s) {', '.join(phases)}", path=str(path))
+    total = _Counts("", 0, 0, {})
+    for c in counts.values():
+        total.add(c, _Counts("", 0, 0, {}))
+    return LocustStats((*rows, _window_row(AGGREGATED, total, duration_s)),
+                       f"{path} ({', '.join(phases)})")
+
+
+@dataclass
+class _Counts:
+    method: str
+    requests: int
+    failures: int
+    histogram_ms: dict[int, int]
+
+    def add(self, end: _Counts, start: _Counts) -> None:
+        self.requests += end.requests - start.requests
+        self.failures += end.failures - start.failures
+        for ms, n in end.histogram_ms.items():
+            delta = n - start.histogram_ms.get(ms, 0)
+            if delta:
+                self.histogram_ms[ms] = self.histogram_ms.get(ms, 0) + delta
+
+
+def _snapshot(f: Fields) -> tuple[float, str | None, dict[str, _Counts]]:
+    entries = f.raw("entries")
+    if not isinstance(entries, dict):
+        raise f._fail("entries", "is not an object")
+    out = {}
+    for name, raw in entries.items():
+        e = Fields(raw, f.source, f.line, f"entries.{name}.")
+        hist = Fields(e.raw("response_times"), f.source, f.line, f"entries.{name}.rt.")
+        out[str(name)] = _Counts(str(e.text("method")), e.whole("num_requests"),
+                                 e.whole("num_failures"),
+                                 {int(k): hist.whole(k) for k in hist.data})
+    return f.real("t_s"), f.text("ended", optional=True), out
+
+
+def _window_row(name: str, c: _Counts, duration_s: float) -> RequestStats:
+    n = sum(c.histogram_ms.values())
+    pct = {float(col.rstrip("%")): _percentile(c.histogram_ms, n, float(col.rstrip("%")) / 100)
+           for col in PERCENTILE_COLUMNS}
+    keys = sorted(c.histogram_ms)
+    avg = sum(k * v for k, v in c.histogram_ms.items()) / n if n else 0.0
+    per_s = duration_s if duration_s > 0 else math.inf
+    return RequestStats(
+        request_type=c.method, name=name, request_count=c.requests, failure_count=c.failures,
+        median_ms=pct[50.0] or 0.0, avg_ms=avg, min_ms=float(keys[0]) if keys else 0.0,
+        max_ms=float(keys[-1]) if keys else 0.0, rps=c.requests / per_s,
+        failures_per_s=c.failures / per_s, percentiles_ms=pct)
+
+
+def _percentile(histogram_ms: Mapping[int, int], n: int, fraction: float) -> float | None:
+    """locust.stats.calculate_response_time_percentile on a histogram difference."""
+    if n == 0:
+        return None
+    wanted = int(n * fraction)
+    seen = 0
+    for ms in sorted(histogram_ms, reverse=True):
+        seen += histogram_ms[ms]
+        if n - seen <= wanted:
+            return float(ms)
+    return 0.0
 
 
 def _reject_constant(name: str) -> Any:

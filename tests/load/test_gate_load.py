@@ -11,7 +11,7 @@ from harness.errors import ConfigError
 from harness.gates.load import concurrency_gate, error_ratio_gate, percentile_gate
 from harness.model import Comparator, Status
 from harness.readers.generator import read_generator_health, read_load_plan
-from harness.readers.locust import read_locust_stats
+from harness.readers.locust import read_locust_stats, read_phase_stats
 from tests.load.conftest import DATA
 
 Evidence = Callable[[str], Path]
@@ -50,6 +50,14 @@ def test_percentile_gate_explains_histogram_rounding() -> None:
     assert outcome.unit == "ms"
     assert "rounded to about 2 significant digits" in outcome.message
     assert outcome.details["rounding_ms"] == 50.0  # 2,500 ms is kept to 100 ms buckets
+
+
+def test_percentile_gate_on_the_steady_state_only() -> None:
+    steady = read_phase_stats(DATA / "good" / "phase_stats.jsonl", ["steady"])
+    outcome = percentile_gate(steady, "1 start", 95, 800)
+    assert outcome.status is Status.PASSED
+    assert "(steady)" in outcome.evidence[0]
+    assert error_ratio_gate(steady, 0.0).status is Status.PASSED
 
 
 def test_percentile_gate_fails_above_the_threshold() -> None:

@@ -73,7 +73,8 @@ def test_distributed_smoke_run_produces_valid_evidence(shop_url: str, tmp_path: 
     assert code == 0, printed
     load = tmp_path / "raw" / "load"
     for name in ("stats.csv", "stats_history.csv", "failures.csv", "stats.json",
-                 "report.html", "generator.jsonl", "phases.json", "purchases.jsonl"):
+                 "report.html", "generator.jsonl", "phases.json", "purchases.jsonl",
+                 "phase_stats.jsonl"):
         assert (load / name).is_file(), name
     stats = read_locust_stats(load / "stats.csv")
     errors = error_ratio_gate(stats, 0.0)

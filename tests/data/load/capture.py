@@ -27,7 +27,7 @@ import psutil
 
 HERE = Path(__file__).parent
 KEEP = ("stats.csv", "failures.csv", "generator.jsonl", "phases.json", "purchases.jsonl")
-KEEP_GOOD = (*KEEP, "stats_history.csv", "stats.json")
+KEEP_GOOD = (*KEEP, "stats_history.csv", "stats.json", "phase_stats.jsonl")
 OVERRIDES = {"HARNESS_LOAD_USERS": "20", "HARNESS_LOAD_RAMP_S": "4", "HARNESS_LOAD_HOLD_S": "10"}
 
 
