@@ -44,6 +44,8 @@ class Action:
     name: str | None = None
     advance: bool = False
     counted: bool = True
+    optional: bool = False
+    repeat: bool = False
     description: str = ""
 
     def label(self) -> str:
@@ -68,6 +70,13 @@ class NoticeSpec:
 
 
 Script = Callable[[JourneyRecorder, str], None]
+_ALERT_JS = """() => Array.from(document.querySelectorAll('[role=alert], .error, .field-error'))
+  .filter((el) => el.getClientRects().length).map((el) => el.textContent.replace(/\\s+/g, ' ')
+  .trim()).filter(Boolean).join(' | ').slice(0, 500)"""
+
+
+class JourneyStalled(RuntimeError):
+    """An advancing action left the buyer on the same screen (usually a rejected form)."""
 
 
 @dataclass(frozen=True)
@@ -139,11 +148,14 @@ def _parse_action(raw: Mapping[str, Any], index: int, source: str) -> Action:
 
 def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name: str, *,
                 base_url: str | None = None, min_font_px: float = 12.0,
-                min_contrast: float = 4.5, action_timeout_ms: float = 10_000) -> JourneyRecord:
+                min_contrast: float = 4.5, action_timeout_ms: float = 10_000,
+                stop_at: str | None = None) -> JourneyRecord:
     """Drive `journey` in `page` and write out_dir/journey.json, step-NN.png and notice.png.
 
-    A failure part-way (a selector that never appears, a server error) does not raise: the
-    record says `completed: false` with the error, so the gate can call it inconclusive.
+    A failure part-way (a selector that never appears, a form that stays put) does not raise:
+    the record says `completed: false` with the error, so the gate can call it inconclusive.
+    `stop_at` (a data-flow-step marker) stops on arrival at that screen, leaving the page
+    there for another check (e.g. the health declaration's error prompts).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -158,11 +170,12 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
         if journey.script is not None:
             journey.script(recorder, base)
         for action in journey.actions:
-            step = _perform(recorder, action, base)
-            if step is not None:
+            if stop_at is not None and recorder.current and recorder.current.flow_marker == stop_at:
+                break
+            for step in _perform(recorder, action, base):
                 _maybe_check_notice(recorder, journey, step, out, min_font_px, min_contrast)
         record = recorder.finish()
-    except (PlaywrightError, ConfigError) as exc:
+    except (PlaywrightError, ConfigError, JourneyStalled) as exc:
         _error_screenshot(page, out)
         record = recorder.finish(completed=False, error=f"{type(exc).__name__}: {exc}"[:2000])
     finally:
@@ -175,8 +188,16 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
     return record
 
 
-def _perform(recorder: JourneyRecorder, action: Action, base: str) -> Step | None:
-    """Carry out one action; advancing ones go through the recorder and may return a Step."""
+MAX_REPEAT = 10
+
+
+def _perform(recorder: JourneyRecorder, action: Action, base: str) -> list[Step]:
+    """Carry out one action; advancing ones go through the recorder and return new Steps.
+
+    `optional` skips an action whose selector matches nothing on the current screen (no
+    waiting); `repeat` does an advancing action again while its selector is still there (a
+    store with extra intermediate screens), at most MAX_REPEAT times.
+    """
     page = recorder.page
     sel = action.selector or ""
     simple: dict[str, Callable[[], object]] = {
@@ -185,11 +206,37 @@ def _perform(recorder: JourneyRecorder, action: Action, base: str) -> Step | Non
         "press": lambda: page.locator(sel).first.press(action.value or "Enter"),
         "wait": lambda: page.locator(sel).first.wait_for(state="visible"),
     }
+    if action.optional and sel and page.locator(sel).count() == 0:
+        return []
     if action.advance:
         if action.do not in simple:
             raise ConfigError(f"action {action.label()!r}: only goto, click, press and wait "
                               "can advance")
-        return recorder.advance(action.label(), simple[action.do], counted=action.counted)
+        steps = [_advance(recorder, action, simple[action.do])]
+        while action.repeat and len(steps) < MAX_REPEAT and page.locator(sel).count():
+            steps.append(_advance(recorder, action, simple[action.do]))
+        return [s for s in steps if s is not None]
+    _act(recorder, action, simple)
+    return []
+
+
+def _advance(recorder: JourneyRecorder, action: Action,
+             do: Callable[[], object]) -> Step | None:
+    """One advancing action; staying on the same screen stops the journey with the reason."""
+    step = recorder.advance(action.label(), do, counted=action.counted)
+    if step is None and not recorder.advances[-1]["revisit"]:
+        shown = recorder.page.evaluate(_ALERT_JS)
+        where = recorder.advances[-1]["screen_id"]
+        raise JourneyStalled(f"{action.label()!r} stayed on {where}"
+                             + (f"; the page says: {shown}" if shown else ""))
+    return step
+
+
+def _act(recorder: JourneyRecorder, action: Action,
+         simple: dict[str, Callable[[], object]]) -> None:
+    """A non-advancing action: type, tick, choose, read."""
+    page = recorder.page
+    sel = action.selector or ""
     if action.do in simple:
         simple[action.do]()
     elif action.do == "fill":
@@ -204,7 +251,6 @@ def _perform(recorder: JourneyRecorder, action: Action, base: str) -> Step | Non
     elif action.do == "read":
         text = page.locator(sel).first.text_content() or ""
         recorder.captured[action.name or sel] = text.strip()
-    return None
 
 
 def _maybe_check_notice(recorder: JourneyRecorder, journey: Journey, step: Step, out: Path,

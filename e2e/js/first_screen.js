@@ -295,13 +295,27 @@ async (args) => {
     }
     return null;
   };
+  // Name the layer that covers (a fixed banner), not the button inside it that happened to be hit.
+  const coverRoot = (el) => {
+    let top = el;
+    for (const n of ancestorsOrSelf(el)) {
+      if (n.ownerDocument !== el.ownerDocument) break;
+      if (/fixed|sticky/.test(cs(n).position) || (n.tagName === 'DIALOG' && n.open)) top = n;
+    }
+    return describe(top);
+  };
+  const mostCommon = (names) => {
+    const counts = new Map();
+    names.forEach((n) => counts.set(n, (counts.get(n) || 0) + 1));
+    return names.length ? Array.from(counts).sort((a, b) => b[1] - a[1])[0][0] : null;
+  };
   const measure = (el) => {
     const info = docInfo(el.ownerDocument);
     const flags = styleFlags(el);
     const boxes = lineBoxes(el, info);
     const scopesByNode = new Map();
     const points = { total: 0, visible: 0, covered: 0, not_painted: 0, outside: 0 };
-    let coveredBy = null; let overflowClip = null;
+    const coverers = []; let overflowClip = null;
     const lines = [];
     for (const b of boxes) {
       const where = whereIs(b, info.view);
@@ -317,7 +331,7 @@ async (args) => {
         if (x < info.view.l || x > info.view.r || y < info.view.t || y > info.view.b) { points.outside += 1; continue; }
         const hit = hitAt(scopesByNode.get(parent), x, y);
         if (hit.state === 'visible') points.visible += 1;
-        else if (hit.state === 'covered') { points.covered += 1; if (!coveredBy) coveredBy = describe(hit.by); }
+        else if (hit.state === 'covered') { points.covered += 1; coverers.push(coverRoot(hit.by)); }
         else points.not_painted += 1;
       }
     }
@@ -336,7 +350,7 @@ async (args) => {
       display_none: flags.display_none, closed_details: flags.closed_details, clips: flags.clips,
       overflow_clipped_by: overflowClip, scrolled_containers: flags.scrolled,
       effective_opacity: effectiveOpacity(el),
-      line_count: countRows(boxes), line_boxes: lines, points, covered_by: coveredBy, texts,
+      line_count: countRows(boxes), line_boxes: lines, points, covered_by: mostCommon(coverers), texts,
     };
   };
 

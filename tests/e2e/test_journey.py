@@ -59,6 +59,35 @@ def test_failed_journey_is_recorded_not_raised(chromium: Browser, shop_site: str
     assert (tmp_path / "error.png").is_file() and (tmp_path / "journey.json").is_file()
 
 
+@pytest.mark.browser
+def test_optional_and_repeated_advances(chromium: Browser, site: str, tmp_path: Path) -> None:
+    journey = parse_journey({"name": "extra", "start": "/flow/mpa/1.html", "actions": [
+        {"do": "click", "selector": "#next", "advance": True, "optional": True, "repeat": True},
+        {"do": "click", "selector": "#not-here", "advance": True, "optional": True},
+        {"do": "click", "selector": "#submit", "advance": True}]})
+    context = new_context(chromium, "desktop")
+    try:
+        record = run_journey(context.new_page(), journey, tmp_path, "desktop", base_url=site)
+    finally:
+        context.close()
+    assert record.completed, record.error
+    assert record.step_count == 2 and len(record.advances) == 2
+
+
+@pytest.mark.browser
+def test_stop_at_leaves_the_page_on_that_screen(chromium: Browser, shop_site: str,
+                                                tmp_path: Path) -> None:
+    context = new_context(chromium, "phone")
+    try:
+        page = context.new_page()
+        record = run_journey(page, builtin_journey("demo-medical"), tmp_path, "phone",
+                             base_url=shop_site, stop_at="health")
+        assert record.steps[-1].flow_marker == "health" and record.step_count == 3
+        assert page.locator("input[name=q1]:checked").count() == 0
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ({"start": "/", "actions": [{"do": "click", "selector": "a"}]}, "'name'"),
     ({"name": "x", "start": "/", "actions": []}, "no [[actions]]"),
@@ -81,7 +110,7 @@ def test_shipped_journeys_parse() -> None:
     for name in ("demo-travel", "demo-medical", "demo-accident"):
         journey = builtin_journey(name)
         assert isinstance(journey, Journey) and journey.notice is not None
-        assert sum(a.advance and a.counted for a in journey.actions) == (
+        assert sum(a.advance and a.counted and not a.optional for a in journey.actions) == (
             5 if name == "demo-medical" else 4)
     with pytest.raises(ConfigError, match="known: demo-accident"):
         builtin_journey("nope")
