@@ -10,6 +10,7 @@ client-side purchase log for the integrity reconciliation. No thresholds here: j
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 import uuid
@@ -26,6 +27,7 @@ from loadtests.purchases import PurchaseLog
 from loadtests.think import ThinkTimes
 
 HEALTH_QUESTIONS = 5
+_HOST_TURN = itertools.count()
 
 
 class JourneyAborted(Exception):
@@ -41,8 +43,16 @@ class PurchaseJourneyUser(FastHttpUser):
     health_questions: int = HEALTH_QUESTIONS
     pay_attempts: int = 2
     purchase_log: PurchaseLog | None = None
+    # several base URLs of one store (127.0.0.x / ports): each user keeps one, round robin, so
+    # connections spread over destinations (28,232 ports per address pair; ENVIRONMENT.md)
+    hosts: ClassVar[tuple[str, ...]] = ()
     connection_timeout = 10.0
     network_timeout = 30.0
+
+    def __init__(self, environment: Any) -> None:
+        if self.hosts:
+            self.host = self.hosts[next(_HOST_TURN) % len(self.hosts)]
+        super().__init__(environment)
 
     def wait_time(self) -> float:
         return self.think.sample_s("between", self._rng)

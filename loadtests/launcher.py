@@ -36,6 +36,10 @@ from loadtests.target import check_local_target
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 REPO_ROOT = LOCUSTFILE.parent.parent
 EXPECT_WORKERS_WAIT_S = 30
+# each worker holds one socket per user under a 20,000 open-file hard limit (ENVIRONMENT.md)
+MAX_USERS_PER_WORKER = 18_000
+# one (source, destination address, destination port) triple has 28,232 ephemeral ports
+MAX_CONNECTIONS_PER_DESTINATION = 28_000
 # Locust's --csv prefix output name -> the name docs/contracts.md fixes under raw/load/
 CSV_NAMES = {"locust_stats.csv": "stats.csv", "locust_stats_history.csv": "stats_history.csv",
              "locust_failures.csv": "failures.csv", "locust_exceptions.csv": "exceptions.csv"}
@@ -53,6 +57,8 @@ class LoadRequest:
     workers: int = 2
     allow_non_local: bool = False
     overrides: Mapping[str, str] = field(default_factory=dict)
+    # more base URLs of the same store (other 127.0.0.x addresses or ports) to spread users over
+    extra_targets: tuple[str, ...] = ()
     sample_interval_s: float = 2.0
     kill_grace_s: float = 20.0
 
@@ -85,14 +91,14 @@ def run_load(request: LoadRequest) -> LoadResult:
     Raises TargetError (non-local target without consent), ConfigError (bad profile settings),
     ToolError (Locust could not start); KeyboardInterrupt is re-raised after the evidence is
     saved."""
-    check_local_target(request.target, request.allow_non_local)
-    if request.workers < 1:
-        raise ConfigError("--workers must be at least 1")
+    for target in (request.target, *request.extra_targets):
+        check_local_target(target, request.allow_non_local)
     env = _environment(request)
     try:
         profile = profile_from_env(request.profile, env)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+    check_capacity(profile.peak_users, request.workers, 1 + len(request.extra_targets))
     load_dir = request.run_dir / "raw" / "load"
     _prepare(load_dir)
     raise_nofile_limit()
@@ -120,6 +126,29 @@ def run_load(request: LoadRequest) -> LoadResult:
     return result
 
 
+def check_capacity(peak_users: int, workers: int, destinations: int) -> None:
+    """Refuse a plan this machine cannot generate validly, before burning minutes on it."""
+    if workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    needed = -(-peak_users // MAX_USERS_PER_WORKER)
+    if workers < needed:
+        raise ConfigError(
+            f"{peak_users:,} users need at least {needed} workers (at most "
+            f"{MAX_USERS_PER_WORKER:,} users each: one socket per user under the 20,000 "
+            f"open-file limit); got {workers}")
+    spread = -(-peak_users // MAX_CONNECTIONS_PER_DESTINATION)
+    if destinations < spread:
+        raise ConfigError(
+            f"{peak_users:,} connections need at least {spread} destination addresses or "
+            f"ports (28,232 ephemeral ports per address pair); got {destinations}: start the "
+            "store with more --listen addresses and pass them as extra targets")
+
+
+def workers_for(peak_users: int, cores: int | None = None) -> int:
+    """Workers to run: enough for the per-worker user limit, at least one per core."""
+    return max(-(-peak_users // MAX_USERS_PER_WORKER), cores or os.cpu_count() or 1)
+
+
 def _environment(request: LoadRequest) -> dict[str, str]:
     env = dict(os.environ)
     bad = [k for k in request.overrides if not k.startswith("HARNESS_LOAD_")]
@@ -131,6 +160,8 @@ def _environment(request: LoadRequest) -> dict[str, str]:
         "HARNESS_LOAD_DIR": str((request.run_dir / "raw" / "load").resolve()),
         "HARNESS_LOAD_WORKERS": str(request.workers),
         "HARNESS_LOAD_SAMPLE_S": str(request.sample_interval_s),
+        "HARNESS_LOAD_HOSTS": ",".join(t.rstrip("/") for t in
+                                       (request.target, *request.extra_targets)),
         "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p),
         "PYTHONUNBUFFERED": "1",
     })

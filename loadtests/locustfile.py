@@ -5,6 +5,9 @@ and the evidence listeners, configured only through `HARNESS_LOAD_*` environment
     HARNESS_LOAD_DIR       where evidence goes (raw/load of the run directory)
     HARNESS_LOAD_SAMPLE_S  generator-health sample interval, seconds (default 2)
     HARNESS_LOAD_WORKERS   workers the master expects (recorded in phases.json)
+    HARNESS_LOAD_HOSTS     comma-separated base URLs of the same store; users spread over them
+    HARNESS_LOAD_KEEPALIVE_FIX  1 (default) patches geventhttpclient's keep-alive check
+                           (loadtests/keepalive.py); 0 measures plain Locust (bench only)
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from loadtests.profiles import profile_from_env
 from loadtests.rlimit import raise_nofile_limit
 from loadtests.shapes import shape_for
 
-keepalive.apply()
+if os.environ.get("HARNESS_LOAD_KEEPALIVE_FIX", "1") != "0":
+    keepalive.apply()
 raise_nofile_limit()
 
 PROFILE = profile_from_env(os.environ.get("HARNESS_LOAD_PROFILE", "smoke"), os.environ)
@@ -31,6 +35,8 @@ PurchaseJourneyUser.think = PROFILE.think
 PurchaseJourneyUser.products = dict(PROFILE.products)
 PurchaseJourneyUser.health_questions = int(os.environ.get("HARNESS_LOAD_HEALTH_QUESTIONS", "5"))
 PurchaseJourneyUser.purchase_log = purchase_log_for(str(LOAD_DIR))
+PurchaseJourneyUser.hosts = tuple(
+    h.strip().rstrip("/") for h in os.environ.get("HARNESS_LOAD_HOSTS", "").split(",") if h.strip())
 
 ProfileShape = shape_for(PROFILE)
 

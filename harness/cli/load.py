@@ -40,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="multiply every think time (smoke default 0.02, others 1)")
     parser.add_argument("--set", action="append", default=[], metavar="HARNESS_LOAD_X=VALUE",
                         help="any other profile override (see loadtests/profiles.py)")
+    parser.add_argument("--extra-target", action="append", default=[], metavar="URL",
+                        help="another base URL of the same store (e.g. http://127.0.0.2:8000) "
+                        "to spread connections over; repeatable")
+    parser.add_argument("--spread", type=int, default=1, metavar="N",
+                        help="with the bundled demo shop: listen on N loopback addresses "
+                        "(127.0.0.1 ... 127.0.0.N) and spread users over them")
     parser.add_argument("--allow-non-local", action="store_true",
                         help="allow a target outside 127.0.0.0/8 (you must own it)")
 
@@ -65,11 +71,12 @@ def run(args: argparse.Namespace) -> int:
     if run_dir is None:
         run_dir = new_run_dir(PROJECT_ROOT / "reports", f"load-{args.profile}").path
     overrides = overrides_from(args)
-    with _target(args) as target:
-        print(f"[load] {args.profile} profile against {target}, {args.workers} workers "
-              f"-> {run_dir / 'raw' / 'load'}", flush=True)
-        result = run_load(LoadRequest(profile=args.profile, target=target, run_dir=run_dir,
+    with _targets(args) as targets:
+        print(f"[load] {args.profile} profile against {', '.join(targets)}, {args.workers} "
+              f"workers -> {run_dir / 'raw' / 'load'}", flush=True)
+        result = run_load(LoadRequest(profile=args.profile, target=targets[0], run_dir=run_dir,
                                       workers=args.workers, overrides=overrides,
+                                      extra_targets=tuple(targets[1:]),
                                       allow_non_local=args.allow_non_local))
     print(f"[load] Locust master exit {result.master_exit_code}, workers "
           f"{list(result.worker_exit_codes)}, {result.purchases} purchases recorded, "
@@ -108,17 +115,20 @@ def _ms(value: float | None) -> str:
 
 
 @contextmanager
-def _target(args: argparse.Namespace) -> Iterator[str]:
+def _targets(args: argparse.Namespace) -> Iterator[list[str]]:
+    """--target and --extra-target as given, else a demo shop on --spread loopback addresses."""
     if args.target:
-        yield args.target.rstrip("/")
+        yield [u.rstrip("/") for u in (args.target, *args.extra_target)]
         return
     try:
         from demo_shop.server import start_in_background
     except ImportError as exc:
         raise TargetError("no --target given and the demo shop is not installed") from exc
-    print("[load] starting the demo shop", flush=True)
-    shop = start_in_background(variant="good", port=0, workers=1)
+    listen = [f"127.0.0.{i}:0" for i in range(2, args.spread + 1)]
+    print(f"[load] starting the demo shop on {args.spread} address(es)", flush=True)
+    shop = start_in_background(variant="good", port=0, workers=max(1, args.workers // 2),
+                               listen=listen)
     try:
-        yield str(shop.url)
+        yield [str(u) for u in shop.urls]
     finally:
         shop.stop()

@@ -8,8 +8,9 @@ import random
 
 import pytest
 
-from harness.errors import TargetError
+from harness.errors import ConfigError, TargetError
 from loadtests.applicant import id_check_char, random_application, random_id_number
+from loadtests.launcher import check_capacity, workers_for
 from loadtests.profiles import profile_from_env
 from loadtests.socket_errors import classify_socket_error
 from loadtests.target import check_local_target
@@ -102,3 +103,13 @@ def test_other_targets_are_refused(url: str) -> None:
 
 def test_consent_allows_a_non_local_target() -> None:
     check_local_target("http://10.1.2.3:8000", allow_non_local=True)
+
+
+def test_capacity_needs_enough_workers_and_destinations() -> None:
+    check_capacity(100_000, workers=6, destinations=4)
+    with pytest.raises(ConfigError, match="100,000 users need at least 6 workers"):
+        check_capacity(100_000, workers=2, destinations=4)
+    with pytest.raises(ConfigError, match="need at least 4 destination addresses"):
+        check_capacity(100_000, workers=6, destinations=1)
+    assert workers_for(100_000, cores=2) == 6
+    assert workers_for(50, cores=2) == 2
