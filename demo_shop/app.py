@@ -92,19 +92,19 @@ class CatchAll:
             await self.app(scope, receive, tracking_send)
         except Exception:
             log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
-            self._record(Request(scope))
+            await self._record(Request(scope))
             if not started:
                 request = Request(scope)
                 response = error_response(request, 500, "服务暂时不可用，请稍后再试")
                 await response(scope, receive, send)
 
-    def _record(self, request: Request) -> None:
+    async def _record(self, request: Request) -> None:
         try:
             visitor = request.cookies.get("visitor_id") or "anonymous"
             cohort = self.shop.journeys.cohort_of(visitor)
             row = {"ts_ms": 0, "user_id": visitor[:64], "cohort": cohort, "event": "server_error",
                    "value": None, "product": None, "journey_id": None}
-            self.shop.store.add_events([row | {"ts_ms": now_ms()}])
+            await self.shop.store.add_events([row | {"ts_ms": now_ms()}])
         except Exception:  # the store itself may be what failed
             log.exception("could not record server_error")
 

@@ -107,12 +107,14 @@ class JourneyService:
             raise Conflict("请按顺序完成前面的投保步骤", "journey_id")
 
     # --- moves -------------------------------------------------------------------------------
-    def view_product(self, product: Product, visitor_id: str) -> None:
+    async def view_product(self, product: Product, visitor_id: str) -> None:
         row = {"visitor_id": visitor_id, "cohort": self.cohort_of(visitor_id)}
         row |= {"product": product.code, "journey_id": None}
-        self.store.add_events([event_row(row, "product_view", now_ms())])
+        await self.store.add_events([event_row(row, "product_view", now_ms())])
 
-    def start(self, product_code: str, visitor_id: str, plan: str | None = None) -> dict[str, Any]:
+    async def start(
+        self, product_code: str, visitor_id: str, plan: str | None = None
+    ) -> dict[str, Any]:
         product = self.product(product_code)
         if not is_valid_visitor_id(visitor_id):
             raise BadRequest("visitor_id 须为1至64位字母、数字或 _.:-", "visitor_id")
@@ -130,10 +132,10 @@ class JourneyService:
             "created_ms": ts,
             "updated_ms": ts,
         }
-        self.store.start_journey(journey, [event_row(journey, "journey_start", ts)])
+        await self.store.start_journey(journey, [event_row(journey, "journey_start", ts)])
         return journey
 
-    def _move(
+    async def _move(
         self,
         journey: Mapping[str, Any],
         step: str,
@@ -151,7 +153,7 @@ class JourneyService:
         steps = self.steps_of(PRODUCTS[journey["product"]])
         allowed = steps[steps.index(step) :]
         try:
-            self.store.transition(journey["journey_id"], allowed, values, events, quote)
+            await self.store.transition(journey["journey_id"], allowed, values, events, quote)
         except StaleJourney as exc:
             raise Conflict("该投保流程已在别处更新，请刷新页面", "journey_id") from exc
         return nxt
@@ -169,13 +171,13 @@ class JourneyService:
             return {"application_view_ms": ts}
         return {}
 
-    def ack_notice(self, journey_id: str, present_next: bool = False) -> str:
+    async def ack_notice(self, journey_id: str, present_next: bool = False) -> str:
         journey = self.load(journey_id)
         self.require_step(journey, "notice")
         events = [event_row(journey, "notice_ack", now_ms())]
-        return self._move(journey, "notice", events, present_next)
+        return await self._move(journey, "notice", events, present_next)
 
-    def view_step(self, journey: Mapping[str, Any], step: str) -> None:
+    async def view_step(self, journey: Mapping[str, Any], step: str) -> None:
         """Record that a page of the flow was shown (health, application, confirm)."""
         self.require_step(journey, step)
         names = {"health": "health_view", "application": "application_view"}
@@ -185,13 +187,13 @@ class JourneyService:
         ts = now_ms()
         rows = [event_row(journey, names[step], ts)]
         if step == "application" and journey.get("application_view_ms") is None:
-            self.store.transition(
+            await self.store.transition(
                 journey["journey_id"], (journey["status"],), {"application_view_ms": ts}, rows
             )
         else:
-            self.store.add_events(rows)
+            await self.store.add_events(rows)
 
-    def submit_health(
+    async def submit_health(
         self, journey_id: str, answers: Mapping[str, object], present_next: bool = False
     ) -> str:
         """Validate the answers: errors raise Invalid; a "yes" declines; else on to application."""
@@ -205,16 +207,16 @@ class JourneyService:
             events.append(event_row(journey, "health_error", ts))
             if present_next:
                 events.append(event_row(journey, "health_view", ts))
-            self.store.add_events(events)
+            await self.store.add_events(events)
             raise Invalid(errors)
         if is_declined(questions, answers):
             events.append(event_row(journey, "health_declined", ts))
             values = {"status": "declined", "updated_ms": ts}
-            self.store.transition(journey_id, ("health", *STEPS[2:]), values, events)
+            await self.store.transition(journey_id, ("health", *STEPS[2:]), values, events)
             return "declined"
-        return self._move(journey, "health", events, present_next)
+        return await self._move(journey, "health", events, present_next)
 
-    def submit_application(
+    async def submit_application(
         self, journey_id: str, form: Mapping[str, object], present_next: bool = False
     ) -> Move:
         journey = self.load(journey_id)
@@ -224,7 +226,7 @@ class JourneyService:
         application, errors = validate_application(form, product, today)
         ts = now_ms()
         if application is None:
-            self.store.add_events([event_row(journey, "application_error", ts)])
+            await self.store.add_events([event_row(journey, "application_error", ts)])
             raise Invalid(errors)
         quote = self._quote(journey, product, application.age, ts)
         viewed = journey.get("application_view_ms") or ts
@@ -238,7 +240,7 @@ class JourneyService:
             "quote_id": quote["quote_id"],
             "premium_fen": quote["premium_fen"],
         }
-        nxt = self._move(journey, "application", events, present_next, values, quote)
+        nxt = await self._move(journey, "application", events, present_next, values, quote)
         return Move(nxt, {"quote_id": quote["quote_id"], "premium_fen": quote["premium_fen"]})
 
     @staticmethod
@@ -253,10 +255,10 @@ class JourneyService:
             "created_ms": ts,
         }
 
-    def pass_extra(self, journey_id: str, step: str, present_next: bool = False) -> str:
+    async def pass_extra(self, journey_id: str, step: str, present_next: bool = False) -> str:
         """The long-flow variant's extra screens: nothing to fill in, one more click each."""
         journey = self.load(journey_id)
         self.require_step(journey, step)
         if step not in EXTRA_STEPS:
             raise NotFound("此产品的投保流程没有这一步", "step")
-        return self._move(journey, step, [], present_next)
+        return await self._move(journey, step, [], present_next)

@@ -64,7 +64,7 @@ class PaymentService:
         self.store = journeys.store
         self.variant = journeys.settings.variant
 
-    def pay(self, journey_id: str, idempotency_key: object, amount_fen: object) -> Receipt:
+    async def pay(self, journey_id: str, idempotency_key: object, amount_fen: object) -> Receipt:
         """Charge the quoted premium once and issue the policy; replays answer the same."""
         if not isinstance(idempotency_key, str) or not _KEY.match(idempotency_key):
             raise Invalid({"idempotency_key": "idempotency_key 须为8至64位字母、数字或 _.:-"})
@@ -85,14 +85,14 @@ class PaymentService:
             raise Invalid({"amount_fen": "amount_fen 须为整数（分）"})
         if amount_fen != premium:
             raise Invalid({"amount_fen": f"支付金额与报价不符：应付{premium}分"})
-        self._fail_gray_regression(journey)
-        return self._charge(journey, idempotency_key, premium)
+        await self._fail_gray_regression(journey)
+        return await self._charge(journey, idempotency_key, premium)
 
-    def _fail_gray_regression(self, journey: Mapping[str, Any]) -> None:
+    async def _fail_gray_regression(self, journey: Mapping[str, Any]) -> None:
         if self.variant != "gray-regression" or journey["cohort"] != GRAY:
             return
         if bucket_of("pay:" + journey["journey_id"], 100) < GRAY_PAYMENT_FAILURE_PERCENT:
-            self.store.add_events([event_row(journey, "server_error", now_ms())])
+            await self.store.add_events([event_row(journey, "server_error", now_ms())])
             raise PaymentFailed("支付渠道繁忙，支付未成功，请稍后再试", "payment")
 
     def _defect(self, journey_id: str) -> str | None:
@@ -103,7 +103,7 @@ class PaymentService:
             return "lost"
         return "duplicated" if bucket < LOST_PERCENT + DUPLICATED_PERCENT else None
 
-    def _charge(self, journey: Mapping[str, Any], key: str, premium: int) -> Receipt:
+    async def _charge(self, journey: Mapping[str, Any], key: str, premium: int) -> Receipt:
         ts = now_ms()
         jid = journey["journey_id"]
         policy_number = new_policy_number(ts)
@@ -132,7 +132,7 @@ class PaymentService:
             events += [event_row(journey, "payment", ts, premium)]
             events += [event_row(journey, "policy_issued", ts, premium)]
         try:
-            self.store.record_payment(jid, payment_rows, policy_rows, events, ts)
+            await self.store.record_payment(jid, payment_rows, policy_rows, events, ts)
         except (DuplicatePayment, StaleJourney):
             return self._replay(jid, key)
         return _receipt(payment)

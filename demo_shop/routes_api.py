@@ -66,7 +66,7 @@ async def create_journey(request: Request) -> Response:
     product, visitor = _text(data, "product"), _text(data, "visitor_id")
     plan = _text(data, "plan", required=False)
     assert product is not None and visitor is not None
-    journey = _shop(request).journeys.start(product, visitor, plan)
+    journey = await _shop(request).journeys.start(product, visitor, plan)
     answer = {k: journey[k] for k in ("journey_id", "cohort", "product", "plan")}
     return json_response(answer | {"next": "notice"}, 201)
 
@@ -74,7 +74,7 @@ async def create_journey(request: Request) -> Response:
 async def ack_notice(request: Request) -> Response:
     await _body(request)
     jid = request.path_params["jid"]
-    nxt = _shop(request).journeys.ack_notice(jid, present_next=True)
+    nxt = await _shop(request).journeys.ack_notice(jid, present_next=True)
     return json_response({"next": nxt, "journey_id": jid})
 
 
@@ -84,7 +84,7 @@ async def submit_health(request: Request) -> Response:
         raise BadRequest("answers 须为对象，例如 {\"q1\": \"no\"}", "answers")
     journeys = _shop(request).journeys
     jid = request.path_params["jid"]
-    nxt = journeys.submit_health(jid, answers, present_next=True)
+    nxt = await journeys.submit_health(jid, answers, present_next=True)
     return json_response({"next": nxt, "journey_id": jid})
 
 
@@ -92,7 +92,7 @@ async def submit_application(request: Request) -> Response:
     data = await _body(request)
     journeys = _shop(request).journeys
     jid = request.path_params["jid"]
-    move = journeys.submit_application(jid, data, present_next=True)
+    move = await journeys.submit_application(jid, data, present_next=True)
     return json_response(move.data | {"next": move.next, "journey_id": jid})
 
 
@@ -101,13 +101,13 @@ async def pass_extra(request: Request) -> Response:
     step = request.url.path.rsplit("/", 1)[-1]
     journeys = _shop(request).journeys
     jid = request.path_params["jid"]
-    nxt = journeys.pass_extra(jid, step, present_next=True)
+    nxt = await journeys.pass_extra(jid, step, present_next=True)
     return json_response({"next": nxt, "journey_id": jid})
 
 
 async def pay(request: Request) -> Response:
     data = await _body(request)
-    receipt = _shop(request).payments.pay(
+    receipt = await _shop(request).payments.pay(
         request.path_params["jid"], data.get("idempotency_key"), data.get("amount_fen")
     )
     return json_response(receipt.to_json())
@@ -134,7 +134,7 @@ async def view_product(request: Request) -> Response:
     product = shop.journeys.product(request.path_params["code"])
     visitor = request.query_params.get("visitor_id")
     if visitor is not None:
-        shop.journeys.view_product(product, visitor)
+        await shop.journeys.view_product(product, visitor)
     questions = len(shop.journeys.questions({"cohort": "control"}))
     return json_response({"code": product.code, "name": product.name,
                           "health_questions": questions if product.has_health_declaration else 0,

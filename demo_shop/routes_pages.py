@@ -87,7 +87,7 @@ async def product_page(request: Request) -> Response:
     shop = _shop(request)
     product = shop.journeys.product(request.path_params["code"])
     visitor, is_new = visitor_of(request)
-    shop.journeys.view_product(product, visitor)
+    await shop.journeys.view_product(product, visitor)
     page = render(request, "product.html", "product", product.name, product=product,
                   from_price=format_yuan(lowest_premium_fen(product.code)))
     return _with_cookie(page, visitor, is_new)
@@ -97,7 +97,7 @@ async def start(request: Request) -> Response:
     form = await read_form(request)
     visitor, is_new = visitor_of(request)
     plan = form.get("plan")
-    journey = _shop(request).journeys.start(
+    journey = await _shop(request).journeys.start(
         request.path_params["code"], visitor, plan if isinstance(plan, str) and plan else None
     )
     return _with_cookie(_goto(journey["journey_id"], "notice"), visitor, is_new)
@@ -108,7 +108,7 @@ async def notice_page(request: Request) -> Response:
     journey = journeys.load(request.path_params["jid"])
     if request.method == "POST":
         await read_form(request)
-        return _goto(journey["journey_id"], journeys.ack_notice(journey["journey_id"]))
+        return _goto(journey["journey_id"], await journeys.ack_notice(journey["journey_id"]))
     journeys.require_step(journey, "notice")
     return render(request, "notice.html", "notice", "投保提示", journey=journey)
 
@@ -128,14 +128,14 @@ async def health_page(request: Request) -> Response:
     journeys = _shop(request).journeys
     journey = journeys.load(request.path_params["jid"])
     if request.method == "GET":
-        journeys.view_step(journey, "health")
+        await journeys.view_step(journey, "health")
         return _health_form(request, journey, {}, {})
     form = await read_form(request)
     answers = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
-        nxt = journeys.submit_health(journey["journey_id"], answers)
+        nxt = await journeys.submit_health(journey["journey_id"], answers)
     except Invalid as exc:
-        journeys.view_step(journey, "health")
+        await journeys.view_step(journey, "health")
         return _health_form(request, journey, answers, exc.errors)
     return _goto(journey["journey_id"], nxt)
 
@@ -162,11 +162,11 @@ async def application_page(request: Request) -> Response:
     journeys = _shop(request).journeys
     journey = journeys.load(request.path_params["jid"])
     if request.method == "GET":
-        journeys.view_step(journey, "application")
+        await journeys.view_step(journey, "application")
         return _application_form(request, journey, {}, {})
     form = {k: v for k, v in (await read_form(request)).items() if isinstance(v, str)}
     try:
-        move = journeys.submit_application(journey["journey_id"], form)
+        move = await journeys.submit_application(journey["journey_id"], form)
     except Invalid as exc:
         return _application_form(request, journey, form, exc.errors)
     return _goto(journey["journey_id"], move.next)
@@ -178,7 +178,8 @@ async def extra_page(request: Request) -> Response:
     step = request.url.path.rsplit("/", 1)[-1]
     if request.method == "POST":
         await read_form(request)
-        return _goto(journey["journey_id"], journeys.pass_extra(journey["journey_id"], step))
+        nxt = await journeys.pass_extra(journey["journey_id"], step)
+        return _goto(journey["journey_id"], nxt)
     journeys.require_step(journey, step)
     return render(request, "extra.html", step, TITLES.get(step, step), journey=journey)
 
@@ -186,7 +187,7 @@ async def extra_page(request: Request) -> Response:
 async def confirm_page(request: Request) -> Response:
     journeys = _shop(request).journeys
     journey = journeys.load(request.path_params["jid"])
-    journeys.view_step(journey, "confirm")
+    await journeys.view_step(journey, "confirm")
     product = PRODUCTS[journey["product"]]
     return render(request, "confirm.html", "confirm", "确认并支付", journey=journey,
                   product=product, plan=product.plan(journey["plan"]),
@@ -198,7 +199,7 @@ async def pay_page(request: Request) -> Response:
     form = await read_form(request)
     amount = form.get("amount_fen")
     amount_fen = int(amount) if isinstance(amount, str) and amount.isdigit() else amount
-    receipt = _shop(request).payments.pay(
+    receipt = await _shop(request).payments.pay(
         request.path_params["jid"], form.get("idempotency_key"), amount_fen
     )
     return _goto(receipt.journey_id, "success")
@@ -231,7 +232,7 @@ async def surrender(request: Request) -> Response:
     number = request.path_params["policy_no"]
     if len(number) > 32 or shop.store.get_policy(number) is None:
         raise NotFound("没有找到这张保单", "policy_number")
-    if not shop.store.surrender_policy(number, now_ms()):
+    if not await shop.store.surrender_policy(number, now_ms()):
         raise Conflict("这张保单已经退保", "policy_number")
     return render(request, "surrendered.html", "surrendered", "退保申请已受理",
                   policy_number=number)

@@ -31,6 +31,7 @@ from demo_shop.settings import Settings
 
 BACKLOG = 4096
 KEEP_ALIVE_S = 75
+CHECKPOINT_EVERY_S = 1.0
 log = logging.getLogger("demo_shop.server")
 
 
@@ -79,7 +80,8 @@ def urls_of(sockets: Sequence[socket.socket]) -> list[str]:
 
 def settings_of(options: ServerOptions) -> Settings:
     return Settings(variant=options.variant, gray_percent=options.gray_percent,
-                    db_url=options.db_url, slow_ms_per_request=options.slow_ms_per_request)
+                    db_url=options.db_url, slow_ms_per_request=options.slow_ms_per_request,
+                    sqlite_autocheckpoint=False)  # the master checkpoints (see _wait)
 
 
 def prepare_database(options: ServerOptions) -> None:
@@ -152,7 +154,7 @@ def serve(options: ServerOptions) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     _announce(options, urls, pids)
-    return _wait(pids, lambda: stopping)
+    return _wait(pids, lambda: stopping, options.db_url)
 
 
 def _announce(options: ServerOptions, urls: list[str], pids: list[int]) -> None:
@@ -172,14 +174,22 @@ def _kill(pid: int, sig: int) -> None:
         os.kill(pid, sig)
 
 
-def _wait(pids: list[int], stopping: Callable[[], bool]) -> int:
-    alive, code = set(pids), 0
+def _wait(pids: list[int], stopping: Callable[[], bool], db_url: str) -> int:
+    """Reap the workers; meanwhile checkpoint the SQLite WAL every second, off their loops."""
+    from demo_shop.storage import Store
+
+    store = Store(db_url)
+    alive, code, next_checkpoint = set(pids), 0, 0.0
     while alive:
+        if time.monotonic() >= next_checkpoint:
+            _checkpoint(store)
+            next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
         try:
-            pid, _status = os.wait()
+            pid, _status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             break
-        except InterruptedError:
+        if pid == 0:
+            time.sleep(0.1)
             continue
         alive.discard(pid)
         if not stopping() and code == 0:
@@ -187,7 +197,16 @@ def _wait(pids: list[int], stopping: Callable[[], bool]) -> int:
             code = 1
             for other in alive:
                 _kill(other, signal.SIGTERM)
+    _checkpoint(store)
+    store.close()
     return code
+
+
+def _checkpoint(store: Any) -> None:
+    try:
+        store.checkpoint()
+    except Exception:  # a busy or vanished database must not stop the shop
+        log.warning("WAL checkpoint failed", exc_info=True)
 
 
 class ServerHandle:

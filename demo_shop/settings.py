@@ -22,6 +22,9 @@ class Settings:
     db_url: str = DEFAULT_DB_URL
     slow_ms_per_request: float = 2.0
     max_body_bytes: int = 16_384
+    # False when a separate process checkpoints the SQLite WAL (the server's master does), so
+    # that no request ever waits for a checkpoint's fsync
+    sqlite_autocheckpoint: bool = True
 
     def __post_init__(self) -> None:
         check_variant(self.variant)

@@ -19,7 +19,7 @@ class Shop:
 
     @classmethod
     def open(cls, settings: Settings) -> Shop:
-        store = Store(settings.db_url)
+        store = Store(settings.db_url, settings.sqlite_autocheckpoint)
         store.create_tables()
         journeys = JourneyService(store, settings)
         return cls(settings, store, journeys, PaymentService(journeys))

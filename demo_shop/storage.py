@@ -1,8 +1,9 @@
 """Storage of the shop: SQLite (WAL) by default, any SQLAlchemy database URL by setting.
 
-Why it looks like this: several worker processes share one SQLite file, so every write is one
-short `BEGIN IMMEDIATE` transaction (no read-then-upgrade deadlocks), reads run in autocommit,
-and each process keeps one connection of each kind, opened lazily after fork. Every state
+Why it looks like this: several worker processes share one SQLite file, so the writes of each
+worker go through group commit (`demo_shop.group_commit`: one `BEGIN IMMEDIATE` transaction
+for all requests in flight, no read-then-upgrade deadlocks), reads run in autocommit, and each
+process keeps one connection of each kind, opened lazily after fork. Every state
 change is a guarded UPDATE (`WHERE status IN (...)`), so two workers racing on one journey
 cannot both move it. Hot-path SQL is compiled once (`demo_shop.statements`); reconciliation and
 export use SQLAlchemy Core on `reader()`.
@@ -11,13 +12,13 @@ export use SQLAlchemy Core on `reader()`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from demo_shop.group_commit import GroupCommit
 from demo_shop.schema import metadata
 from demo_shop.statements import Statements
 
@@ -33,9 +34,11 @@ class DuplicatePayment(Exception):
     """A payment with this idempotency key exists already (the UNIQUE constraint said so)."""
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, autocheckpoint: bool) -> Engine:
+    # busy_timeout 0: a locked database raises at once (StoreBusy) instead of sleeping inside
+    # sqlite, which would freeze the worker's whole event loop for 1-100 ms
     engine = create_engine(url, paramstyle="named",
-                           connect_args={"check_same_thread": False, "timeout": 10})
+                           connect_args={"check_same_thread": False, "timeout": 0})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -43,7 +46,9 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=0")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     return engine
@@ -52,17 +57,18 @@ def _sqlite_engine(url: str) -> Engine:
 class Store:
     """One process's access to the shop database: lazy connections, short write transactions."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, autocheckpoint: bool = True) -> None:
         self.db_url = db_url
         self.is_sqlite = make_url(db_url).get_backend_name() == "sqlite"
         if self.is_sqlite:
-            self.engine = _sqlite_engine(db_url)
+            self.engine = _sqlite_engine(db_url, autocheckpoint)
         else:
             self.engine = create_engine(db_url, pool_pre_ping=True)
         self.sql = Statements(self.engine.dialect)
-        self._integrity_errors: tuple[type[BaseException], ...] = (
-            self.engine.dialect.loaded_dbapi.IntegrityError,
-        )
+        dbapi = self.engine.dialect.loaded_dbapi
+        self._integrity_errors: tuple[type[BaseException], ...] = (dbapi.IntegrityError,)
+        self._operational_errors: tuple[type[BaseException], ...] = (dbapi.OperationalError,)
+        self.writes = GroupCommit(self._begin, self._finish, self._is_busy)
         self._pid = -1
         self._raw_writer: Any = None
         self._raw_reader: Any = None
@@ -92,22 +98,39 @@ class Store:
         assert self._reader is not None
         return self._reader
 
-    @contextmanager
-    def transaction(self) -> Iterator[Any]:
-        """One short write transaction on a DBAPI cursor; rolled back on any exception."""
+    def _begin(self) -> Any:
         self._ensure_connections()
-        raw = self._raw_writer
-        cursor = raw.cursor()
-        try:
-            if self.is_sqlite:
+        cursor = self._raw_writer.cursor()
+        if self.is_sqlite:
+            try:
                 cursor.execute("BEGIN IMMEDIATE")
-            yield cursor
-            raw.commit()
-        except BaseException:
-            raw.rollback()
-            raise
+            except BaseException:
+                cursor.close()
+                raise
+        return cursor
+
+    def _finish(self, cursor: Any, commit: bool) -> None:
+        try:
+            if commit:
+                self._raw_writer.commit()
+            else:
+                self._raw_writer.rollback()
         finally:
             cursor.close()
+
+    def _is_busy(self, exc: BaseException) -> bool:
+        text = str(exc)
+        return isinstance(exc, self._operational_errors) and ("locked" in text or "busy" in text)
+
+    def checkpoint(self) -> None:
+        """Copy the SQLite WAL into the database file without blocking writers (PASSIVE)."""
+        if self.is_sqlite:
+            self._ensure_connections()
+            cursor = self._raw_writer.cursor()
+            try:
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                cursor.close()
 
     def close(self) -> None:
         for conn in (self._raw_writer, self._raw_reader, self._reader):
@@ -141,19 +164,22 @@ class Store:
     def get_policy(self, policy_number: str) -> Row | None:
         return self._one(self.sql.policy_by_number, policy_number)
 
-    # --- writes ------------------------------------------------------------------------------
-    def add_events(self, rows: Sequence[Values]) -> None:
+    # --- writes (each one operation of the worker's next group commit) --------------------
+    async def add_events(self, rows: Sequence[Values]) -> None:
         if rows:
-            with self.transaction() as cursor:
-                cursor.executemany(self.sql.insert_event, rows)
+            sql = self.sql.insert_event
+            await self.writes.run(lambda cursor: cursor.executemany(sql, rows))
 
-    def start_journey(self, journey: Values, event_rows: Sequence[Values]) -> None:
+    async def start_journey(self, journey: Values, event_rows: Sequence[Values]) -> None:
         full = {c: None for c in _JOURNEY_COLUMNS} | dict(journey)
-        with self.transaction() as cursor:
+
+        def write(cursor: Any) -> None:
             cursor.execute(self.sql.insert_journey, full)
             cursor.executemany(self.sql.insert_event, event_rows)
 
-    def transition(
+        await self.writes.run(write)
+
+    async def transition(
         self,
         journey_id: str,
         from_statuses: Iterable[str],
@@ -165,14 +191,18 @@ class Store:
 
         Raises StaleJourney when the journey is not in one of `from_statuses` any more.
         """
-        with self.transaction() as cursor:
-            self._guarded_update(cursor, journey_id, from_statuses, values)
+        statuses = list(from_statuses)
+
+        def write(cursor: Any) -> None:
+            self._guarded_update(cursor, journey_id, statuses, values)
             if quote is not None:
                 cursor.execute(self.sql.insert_quote, quote)
             if event_rows:
                 cursor.executemany(self.sql.insert_event, event_rows)
 
-    def record_payment(
+        await self.writes.run(write)
+
+    async def record_payment(
         self,
         journey_id: str,
         payment_rows: Sequence[Values],
@@ -180,29 +210,35 @@ class Store:
         event_rows: Sequence[Values],
         now_ms: int,
     ) -> None:
-        """Payment, policies, events and the move to `paid` in one transaction.
+        """Payment, policies, events and the move to `paid` as one atomic operation.
 
         Raises DuplicatePayment if the idempotency key was used already, StaleJourney if the
         journey is no longer waiting for payment.
         """
-        try:
-            with self.transaction() as cursor:
-                values = {"status": "paid", "updated_ms": now_ms}
-                self._guarded_update(cursor, journey_id, ("confirm",), values)
+
+        def write(cursor: Any) -> None:
+            values = {"status": "paid", "updated_ms": now_ms}
+            self._guarded_update(cursor, journey_id, ("confirm",), values)
+            try:
                 cursor.executemany(self.sql.insert_payment, payment_rows)
                 if policy_rows:
                     cursor.executemany(self.sql.insert_policy, policy_rows)
-                cursor.executemany(self.sql.insert_event, event_rows)
-        except self._integrity_errors as exc:
-            raise DuplicatePayment(str(exc)) from exc
+            except self._integrity_errors as exc:
+                raise DuplicatePayment(str(exc)) from exc
+            cursor.executemany(self.sql.insert_event, event_rows)
 
-    def surrender_policy(self, policy_number: str, now_ms: int) -> bool:
+        await self.writes.run(write)
+
+    async def surrender_policy(self, policy_number: str, now_ms: int) -> bool:
         """Mark an active policy surrendered; False if it was not active."""
-        with self.transaction() as cursor:
-            params = {"key": policy_number, "ts": now_ms, "from_status": "active",
-                      "to_status": "surrendered"}
+        params = {"key": policy_number, "ts": now_ms, "from_status": "active",
+                  "to_status": "surrendered"}
+
+        def write(cursor: Any) -> bool:
             cursor.execute(self.sql.surrender, params)
             return bool(cursor.rowcount == 1)
+
+        return await self.writes.run(write)
 
     def _guarded_update(
         self, cursor: Any, journey_id: str, from_statuses: Iterable[str], values: Values
