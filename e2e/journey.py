@@ -164,16 +164,16 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
     page.set_default_timeout(action_timeout_ms)
     started = time.monotonic()
     try:
+        recorder.on_step = lambda step: _maybe_check_notice(recorder, journey, step, out,
+                                                            min_font_px, min_contrast)
         page.goto(urljoin(base, journey.start) if base else journey.start)
-        _maybe_check_notice(recorder, journey, recorder.begin(f"open {journey.start}"), out,
-                            min_font_px, min_contrast)
+        recorder.begin(f"open {journey.start}")
         if journey.script is not None:
             journey.script(recorder, base)
         for action in journey.actions:
             if stop_at is not None and recorder.current and recorder.current.flow_marker == stop_at:
                 break
-            for step in _perform(recorder, action, base):
-                _maybe_check_notice(recorder, journey, step, out, min_font_px, min_contrast)
+            _perform(recorder, action, base)
         record = recorder.finish()
     except (PlaywrightError, ConfigError, JourneyStalled) as exc:
         _error_screenshot(page, out)

@@ -119,6 +119,9 @@ class JourneyRecorder:
         self.notice_checks: list[dict[str, Any]] = []
         self.form_error_checks: list[dict[str, Any]] = []
         self.captured: dict[str, str] = {}
+        # Called with each new step as soon as it is recorded (e.g. to check a notice on arrival,
+        # before the buyer types anything: typing scrolls).
+        self.on_step: Callable[[Step], None] | None = None
         self._screen: Screen | None = None
         self._seen: set[Screen] = set()
         self._inflight: set[object] = set()
@@ -243,6 +246,8 @@ class JourneyRecorder:
         self.steps.append(step)
         self._screen = screen
         self._seen.add(screen)
+        if self.on_step is not None:
+            self.on_step(step)
         return step
 
     def _request_started(self, request: object) -> None:

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from e2e.browser import new_context
+from e2e.demo_shop_pages import scripted_journey
 from e2e.journey import Journey, builtin_journey, parse_journey, run_journey
 from harness.errors import ConfigError
 
@@ -114,3 +115,19 @@ def test_shipped_journeys_parse() -> None:
             5 if name == "demo-medical" else 4)
     with pytest.raises(ConfigError, match="known: demo-accident"):
         builtin_journey("nope")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("product", ["medical", "travel"])
+def test_scripted_journey_counts_like_the_declarative_one(chromium: Browser, shop_site: str,
+                                                         tmp_path: Path, product: str) -> None:
+    context = new_context(chromium, "desktop")
+    try:
+        record = run_journey(context.new_page(), scripted_journey(product), tmp_path, "desktop",
+                             base_url=shop_site)
+    finally:
+        context.close()
+    assert record.completed, record.error
+    assert record.step_count == (5 if product == "medical" else 4)
+    assert record.captured == {"policy_number": "P2026000001"}
+    assert record.notice_checks and record.notice_checks[0]["passed"]
