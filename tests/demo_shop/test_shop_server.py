@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -16,8 +17,6 @@ pytestmark = pytest.mark.slow
 
 
 def _buy(base: str, visitor: str) -> dict[str, object]:
-    from datetime import date
-
     with httpx.Client(base_url=base, timeout=10) as http:
         start = http.post("/api/journeys", json={"product": "accident", "visitor_id": visitor})
         assert start.status_code == 201
@@ -98,3 +97,30 @@ def test_options_list_every_address() -> None:
     with pytest.raises(SystemExit):
         _parse(["--listen", "no-port"])
     check(ServerOptions(host="127.0.0.3"))
+
+
+def test_two_workers_writing_concurrently_lose_nothing(tmp_path: Path) -> None:
+    import asyncio
+
+    from demo_shop.idcard import make_id_number as make_id
+
+    async def buy(http: httpx.AsyncClient, n: int) -> int:
+        start = await http.post("/api/journeys", json={"product": "travel", "visitor_id": f"c{n}"})
+        jid = start.json()["journey_id"]
+        await http.post(f"/api/journeys/{jid}/notice", json={})
+        body = {"applicant_name": "张三", "insured_name": "张三", "phone": "13800138000",
+                "id_number": make_id(date(1990, 1, 1)), "consent": True}
+        quote = (await http.post(f"/api/journeys/{jid}/application", json=body)).json()
+        pay = {"idempotency_key": f"c-{jid}", "amount_fen": quote["premium_fen"]}
+        return (await http.post(f"/api/journeys/{jid}/pay", json=pay)).status_code
+
+    async def run(base: str) -> list[int]:
+        limits = httpx.Limits(max_connections=40)
+        async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
+            return list(await asyncio.gather(*(buy(http, n) for n in range(120))))
+
+    with start_in_background(workers=2, db_url=f"sqlite:///{tmp_path / 'c.db'}") as shop:
+        assert set(asyncio.run(run(shop.url))) == {200}
+        summary = httpx.get(shop.url + "/api/reconciliation?summary=only").json()["summary"]
+    assert summary["paid"] == summary["payments"] == summary["policies"] == 120
+    assert summary["paid_without_policy"] == summary["premium_mismatches"] == 0
