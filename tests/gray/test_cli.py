@@ -91,3 +91,29 @@ def test_invalid_evidence_is_inconclusive(tmp_path: Path,
     assert "missing column(s) ts" in capsys.readouterr().err
     report = json.loads((tmp_path / "out" / "gray.json").read_text("utf-8"))
     assert report["decision"] == "INCONCLUSIVE"
+
+
+def test_gbk_file_with_labels_and_window(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    data = Path(__file__).parents[1] / "data" / "gray" / "events_gbk.csv"
+    code = run_gray([str(data), "--control-label", "对照组", "--gray-label", "灰度组,灰度",
+                     "--since", "2026-05-01T08:30:00Z", "--until", "2026-05-02",
+                     "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr().out
+    assert code == ExitCode.INCONCLUSIVE  # four users cannot show anything
+    assert "4 of 6 events used; 2 outside the window" in printed
+    report = json.loads((tmp_path / "out" / "gray.json").read_text("utf-8"))
+    assert report["provenance"]["labels"]["gray"] == ["灰度组", "灰度"]
+
+
+def test_table_lists_every_metric(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    events = write_events(make_events(Cohort(300), Cohort(300)), tmp_path / "e.csv")
+    run_gray([str(events), "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr().out
+    header = printed.splitlines()[0].split()
+    assert header == ["metric", "control", "gray", "difference", "interval", "p-value",
+                      "decision"]
+    for metric in ("sample_ratio", "conversion", "health_error_ratio", "health_views_per_user",
+                   "application_duration_s", "reached_payment", "premium_per_policy_fen",
+                   "conversion[product=medical]"):
+        assert f"\n{metric}" in printed

@@ -106,3 +106,14 @@ def test_duration_gate_fails_a_slower_gray() -> None:
 def test_margin_must_be_positive() -> None:
     with pytest.raises(ConfigError, match="margin_pp must be a positive number"):
         conversion_gate(conv((1, 10), (1, 10)), margin_pp=0.0)
+
+
+def test_health_views_gate_both_ways() -> None:
+    control = MeanSummary(20000, 1.20, 0.2)
+    same = MeanSample("health_views_per_user", "health-declaration views per user", "views",
+                      control, MeanSummary(20000, 1.21, 0.2), 0.03, 0.03)
+    outcome = health_views_gate(same, margin=0.1)
+    assert outcome.status is Status.PASSED and "0.10 views margin" in outcome.message
+    more = MeanSample("health_views_per_user", "health-declaration views per user", "views",
+                      control, MeanSummary(20000, 1.45, 0.4), 1e-20, 1e-20)
+    assert health_views_gate(more, margin=0.1).status is Status.FAILED
