@@ -104,21 +104,31 @@ def _load(source: str, table: str | None, query: str | None) -> _Source:
 
 def _read_csv(path: Path) -> pa.Table:
     """UTF-8 (with or without BOM) first; GBK files fail UTF-8 validation and are re-read as
-    GB18030, the superset of GBK."""
+    GB18030, the superset of GBK. The delimiter (comma, tab or semicolon, as spreadsheet
+    exports vary) is taken from the header line."""
     convert = pacsv.ConvertOptions(
         column_types={c: pa.string() for c in (*REQUIRED, *OPTIONAL)},
         strings_can_be_null=True, quoted_strings_can_be_null=True)
+    parse = pacsv.ParseOptions(delimiter=_delimiter(path))
     try:
-        return pacsv.read_csv(path, convert_options=convert)
+        return pacsv.read_csv(path, parse_options=parse, convert_options=convert)
     except pa.ArrowInvalid as exc:
         if "UTF8" not in str(exc):
             raise _csv_error(path, exc) from exc
     try:
         return pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="gb18030"),
-                              convert_options=convert)
+                              parse_options=parse, convert_options=convert)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise EvidenceError(f"neither UTF-8 nor GBK text ({exc}); save the file as UTF-8",
                             path=str(path)) from exc
+
+
+def _delimiter(path: Path) -> str:
+    with path.open("rb") as fh:
+        header = fh.readline(64 * 1024)
+    counts = {d: header.count(d.encode()) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _csv_error(path: Path, exc: Exception) -> EvidenceError:

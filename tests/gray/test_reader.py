@@ -213,3 +213,12 @@ def test_demo_shop_table_with_epoch_milliseconds(tmp_path: Path) -> None:
     window = Window(since=datetime.fromtimestamp(1_777_650_000, UTC))
     log = read_cohort_events(url, table="events", window=window)
     assert list(log.cohort) == [GRAY] and log.provenance.rows_outside_window == 1
+
+
+def test_tab_and_semicolon_delimited(tmp_path: Path) -> None:
+    for delimiter in ("\t", ";"):
+        path = tmp_path / "events.csv"
+        path.write_text(HEADER.replace(",", delimiter) + delimiter.join(
+            ["u1", "gray", "policy_issued", "2026-05-01T00:00:00Z", "4800", "", ""]) + "\n",
+            encoding="utf-8")
+        assert list(read_cohort_events(str(path)).value) == [4800.0]
