@@ -2,7 +2,8 @@
 
 Durations on a page are long-tailed, so the mean is a poor summary and a t test a poor test.
 The Hodges-Lehmann shift (median of all pairwise differences gray - control) and its Lehmann
-interval (order statistics of those differences, chosen by the rank-sum null distribution) go
+interval (order statistics of those differences, chosen by the rank-sum null distribution:
+exact up to 50 x 50 users without ties, else the tie-corrected normal approximation) go
 with the Mann-Whitney test. Materialising all n_a * n_b differences is O(n^2) in time and
 memory (25 million floats at 5,000 a side, 10^11 in a full launch), so the k-th difference is
 found by narrowing a bracket of shifts with O(n log n) rank counts, the pivots drawn from a
@@ -29,6 +30,7 @@ FloatArray = NDArray[np.float64]
 
 _WINDOW_PAIRS = 1_000_000
 _SAMPLE = 10_000
+_EXACT_PAIRS = 2_500  # exact rank-sum null distribution up to 50 x 50 users
 _MAX_ROUNDS = 60
 
 
@@ -157,10 +159,36 @@ def _rank_sum_sd(x: FloatArray, y: FloatArray) -> float:
     return math.sqrt(n_x * n_y / 12.0 * ((n + 1) - tie_term))
 
 
+def _exact_u_cdf(m: int, n: int) -> FloatArray:
+    """P(U <= u) for u = 0..mn under H0 without ties: the coefficients of the Gaussian binomial
+    [m+n choose m]_q = prod_i (1 - q^(n+i)) / (1 - q^i), normalised."""
+    size = m * n + 1
+    coef = np.zeros(size)
+    coef[0] = 1.0
+    for i in range(1, m + 1):
+        step = n + i
+        if step < size:
+            coef[step:] -= coef[:-step].copy()
+        for r in range(i):  # divide by (1 - q^i): running sums along each residue class
+            coef[r::i] = np.cumsum(coef[r::i])
+    return np.asarray(np.cumsum(coef) / coef.sum(), np.float64)
+
+
+def _lehmann_k(x_sorted: FloatArray, y: FloatArray, alpha: float) -> int:
+    """Rank k of the lower end of the (1 - alpha) interval, the upper end being N + 1 - k:
+    exact (the largest k with P(U <= k - 1) <= alpha/2) for small samples without ties,
+    else floor(N/2 - z sd(U)) from the tie-corrected normal approximation."""
+    m, n = len(x_sorted), len(y)
+    ties = len(np.unique(np.concatenate([x_sorted, y]))) < m + n
+    if m * n <= _EXACT_PAIRS and not ties:
+        cdf = _exact_u_cdf(min(m, n), max(m, n))
+        return int(np.searchsorted(cdf, alpha / 2.0 + 1e-12, side="right"))
+    return math.floor(m * n / 2.0 - z_two_sided(alpha) * _rank_sum_sd(x_sorted, y))
+
+
 def hodges_lehmann(x: FloatArray, y: FloatArray, alpha: float = 0.05) -> ShiftEstimate:
-    """Shift of y over x (positive: y larger) and the Lehmann interval from the normal
-    approximation to the rank-sum distribution (tie-corrected): the interval is the pair
-    (D_(k), D_(N+1-k)) of sorted pairwise differences with k = floor(N/2 - z sd(U))."""
+    """Shift of y over x (positive: y larger) and the Lehmann interval: the pair
+    (D_(k), D_(N+1-k)) of sorted pairwise differences, k from the rank-sum distribution."""
     if len(x) == 0 or len(y) == 0:
         return ShiftEstimate(math.nan, math.nan, math.nan)
     x_sorted = np.sort(np.asarray(x, dtype=np.float64))
@@ -171,7 +199,7 @@ def hodges_lehmann(x: FloatArray, y: FloatArray, alpha: float = 0.05) -> ShiftEs
     else:
         shift = (kth_pairwise_difference(x_sorted, y_arr, total // 2)
                  + kth_pairwise_difference(x_sorted, y_arr, total // 2 + 1)) / 2.0
-    k = math.floor(total / 2.0 - z_two_sided(alpha) * _rank_sum_sd(x_sorted, y_arr))
+    k = _lehmann_k(x_sorted, y_arr, alpha)
     if k < 1:  # too few observations for any finite interval at this alpha
         return ShiftEstimate(shift, -math.inf, math.inf)
     low = kth_pairwise_difference(x_sorted, y_arr, k)

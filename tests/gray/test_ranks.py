@@ -3,10 +3,12 @@ pairs) to take the sampled-pivot path, with continuous values, heavy ties and a 
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
-from harness.gray.ranks import hodges_lehmann, kth_pairwise_difference
+from harness.gray.ranks import _exact_u_cdf, hodges_lehmann, kth_pairwise_difference
 
 
 @pytest.mark.parametrize("kind", ["continuous", "three_values", "rounded_0.1s"])
@@ -33,3 +35,22 @@ def test_hodges_lehmann_large_is_quick_and_sane() -> None:
     est = hodges_lehmann(x, y)
     assert est.low <= est.shift <= est.high
     assert 2.0 < est.shift < 4.0
+
+
+def test_exact_rank_sum_distribution_matches_enumeration() -> None:
+    m, n = 4, 5
+    counts = np.zeros(m * n + 1)
+    for chosen in itertools.combinations(range(m + n), m):
+        counts[sum(1 for i in chosen for j in range(m + n) if j not in chosen and j > i)] += 1
+    assert np.allclose(_exact_u_cdf(m, n), np.cumsum(counts) / counts.sum())
+
+
+def test_small_sample_interval_uses_the_exact_ranks() -> None:
+    """scipy's example: x vs y, 4 x 5 pairs; P(U <= 1) = 2/126 <= 0.025 < P(U <= 2), so the
+    95 % interval is (D_(2), D_(19)) of the 20 sorted differences y - x."""
+    x = np.array([20, 11, 17, 12.0])
+    y = np.array([19, 22, 16, 29, 24.0])
+    diffs = np.sort(np.subtract.outer(y, x).ravel())
+    est = hodges_lehmann(x, y)
+    assert (est.low, est.high) == (diffs[1], diffs[18])
+    assert est.shift == np.median(diffs)
