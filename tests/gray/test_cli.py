@@ -23,7 +23,7 @@ def run_gray(argv: list[str]) -> int:
 
 def test_regression_is_no_go_naming_the_metric(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    events = write_events(make_events(Cohort(8000), Cohort(8000, conversion=0.07)),
+    events = write_events(make_events(Cohort(5000), Cohort(5000, conversion=0.07)),
                           tmp_path / "regression.csv")
     code = run_gray([str(events), "--out", str(tmp_path / "out")])
     printed = capsys.readouterr().out
@@ -38,7 +38,7 @@ def test_regression_is_no_go_naming_the_metric(tmp_path: Path,
 
 
 def test_equal_cohorts_are_not_no_go(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    table = make_events(Cohort(60000), Cohort(60000), seed=11)
+    table = make_events(Cohort(30000), Cohort(30000), seed=11)
     events = write_events(table, tmp_path / "equal.parquet")
     code = run_gray([str(events), "--out", str(tmp_path / "out"), "--json"])
     report = json.loads(capsys.readouterr().out)
