@@ -18,8 +18,19 @@ from harness.gray.report import decide, render_table, report_document, table_row
 from harness.model import Decision, ExitCode
 from harness.readers.cohort import CohortLabels, Window, read_cohort_events
 
+EPILOG = """\
+Each guardrail (conversion, health-declaration error ratio, views per user, time on the
+application page) is FAILED when gray is significantly worse (Holm-adjusted) and its estimate
+is past the margin, PASSED when non-inferiority at the margin is shown, and INCONCLUSIVE when
+the split mismatches (sample-ratio p < --srm-alpha), when the cohorts are too small to detect
+the margin (the minimum detectable effect is printed) or when neither is shown.
+Exit: 0 GO, 1 NO-GO, 2 usage or configuration error, 3 INCONCLUSIVE (also for invalid events).
+"""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("events", metavar="EVENTS",
                         help="events file (CSV in UTF-8 or GBK, Parquet) or a SQLAlchemy "
                              "database URL such as sqlite:///shop.db (with --table or --query)")
