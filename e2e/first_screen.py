@@ -245,7 +245,7 @@ def _screenshot_with_outline(page: Page, bbox: dict[str, float] | None, path: Pa
               'z-index:2147483647;pointer-events:none;background:transparent';
             document.documentElement.appendChild(d); }""", [_OUTLINE_ID, bbox])
     try:
-        page.screenshot(path=str(path), full_page=False)
+        page.screenshot(path=str(path), full_page=False, scale="css")
     finally:
         if bbox:
             page.evaluate("id => document.getElementById(id)?.remove()", _OUTLINE_ID)

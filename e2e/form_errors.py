@@ -130,7 +130,7 @@ def check_form_errors(page: Page, *, submit: str = "#submit", form: str | None =
     shot = None
     if screenshot_path is not None:
         Path(screenshot_path).parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot_path), full_page=False)
+        page.screenshot(path=str(screenshot_path), full_page=False, scale="css")
         shot = str(screenshot_path)
     return _check(after, fields, expected, changed, run_axe(page, axe_rules, axe_path, form),
                   shot)

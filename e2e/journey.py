@@ -268,4 +268,4 @@ def _maybe_check_notice(recorder: JourneyRecorder, journey: Journey, step: Step,
 
 def _error_screenshot(page: Page, out: Path) -> None:
     with contextlib.suppress(PlaywrightError):
-        page.screenshot(path=str(out / "error.png"), full_page=False)
+        page.screenshot(path=str(out / "error.png"), full_page=False, scale="css")

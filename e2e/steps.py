@@ -241,7 +241,7 @@ class JourneyRecorder:
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             path = self.out_dir / f"step-{index:02d}.png"
-            self.page.screenshot(path=str(path), full_page=False)
+            self.page.screenshot(path=str(path), full_page=False, scale="css")
             step.screenshot = str(path)
         self.steps.append(step)
         self._screen = screen

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
+from e2e.browser import new_context
 from e2e.first_screen import check_first_screen
 
 pytestmark = pytest.mark.browser
@@ -47,11 +49,21 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def case_page(chromium: Browser) -> Iterator[Page]:
+    """One desktop page for the whole table: each case navigates it afresh."""
+    context = new_context(chromium, "desktop")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(("name", "passes", "keyword"), CASES, ids=[c[0] for c in CASES])
-def test_first_screen_case(desktop_page: Page, site: str, name: str, passes: bool,
+def test_first_screen_case(case_page: Page, site: str, name: str, passes: bool,
                            keyword: str) -> None:
-    desktop_page.goto(f"{site}/notice/{name}.html")
-    check = check_first_screen(desktop_page, pattern=PATTERN)
+    case_page.goto(f"{site}/notice/{name}.html")
+    check = check_first_screen(case_page, pattern=PATTERN)
     assert check.passed is passes, check.reasons
     assert check.scroll_unchanged
     if passes:

@@ -118,7 +118,7 @@ def test_shipped_journeys_parse() -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("product", ["medical", "travel"])
+@pytest.mark.parametrize("product", ["medical"])
 def test_scripted_journey_counts_like_the_declarative_one(chromium: Browser, shop_site: str,
                                                          tmp_path: Path, product: str) -> None:
     context = new_context(chromium, "desktop")
