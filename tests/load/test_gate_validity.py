@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,15 @@ def test_no_sample_in_steady_state_is_inconclusive(evidence: Evidence) -> None:
     outcome = judge(folder)
     assert outcome.status is Status.INCONCLUSIVE
     assert "no generator sample" in outcome.message
+
+
+def test_rate_is_not_judged_over_less_than_two_purchase_cycles(evidence: Evidence) -> None:
+    folder = evidence("good")
+    path = folder / "phases.json"
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    plan["think_per_purchase_s"] = 130.0  # a real buyer's pace, against a 20-second hold
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    outcome = judge(folder)
+    assert outcome.status is Status.PASSED
+    assert outcome.details["rate_judged"] is False
+    assert "request rate not judged" in outcome.message

@@ -3,8 +3,9 @@
     .venv/bin/python tests/data/load/capture.py URL [NAME ...]   # URL: a demo shop (loopback)
     .venv/bin/python tests/data/load/capture.py URL-OF-LOST-POLICIES-VARIANT lost-policies
 
-good/            20 users, 10 s steady, 2 workers: a valid run
-missing-worker/  the same, one worker killed with SIGKILL 9 s into the run
+good/            20 users, 16 s steady, 2 workers: a valid run
+missing-worker/  the same, one worker killed with SIGKILL 9 s into the run (captured with the
+                 earlier 10 s steady phase, as were lost-policies and emfile)
 lost-policies/   good's settings against the demo shop variant lost-policies (second URL):
                  purchases.jsonl and reconciliation.json with real integrity defects
 emfile/          40 users with the hard open-file limit lowered to 30 (`prlimit --nofile`), so
@@ -28,7 +29,7 @@ import psutil
 HERE = Path(__file__).parent
 KEEP = ("stats.csv", "failures.csv", "generator.jsonl", "phases.json", "purchases.jsonl")
 KEEP_GOOD = (*KEEP, "stats_history.csv", "stats.json", "phase_stats.jsonl")
-OVERRIDES = {"HARNESS_LOAD_USERS": "20", "HARNESS_LOAD_RAMP_S": "4", "HARNESS_LOAD_HOLD_S": "10"}
+OVERRIDES = {"HARNESS_LOAD_USERS": "20", "HARNESS_LOAD_RAMP_S": "4", "HARNESS_LOAD_HOLD_S": "16"}
 
 
 def run(name: str, target: str, kill_worker_after_s: float | None = None,
