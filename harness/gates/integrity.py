@@ -11,9 +11,10 @@ check) is INCONCLUSIVE.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from harness.errors import ConfigError
 from harness.model import Comparator, Outcome, Status
 from harness.readers.generator import Purchases, StoreJourney, StoreReconciliation
 
@@ -23,11 +24,27 @@ __all__ = ["integrity_gate"]
 STORE_DEFECT_COUNTS = ("paid_without_policy", "paid_with_multiple_policies",
                        "paid_with_multiple_payments", "duplicate_policy_numbers",
                        "premium_mismatches")
+DEFECT_KINDS = ("paid_missing_in_store", "paid_without_policy", "paid_with_multiple_policies",
+                "policy_number_mismatch", "paid_with_multiple_payments",
+                "duplicate_policy_numbers", "charged_not_quoted", "store_charged_not_quoted",
+                "premium_mismatches")
 EXAMPLES = 5
 
 
-def integrity_gate(purchases: Purchases | None, store: StoreReconciliation | None) -> Outcome:
-    """Reconcile client-side purchases with the store (see the module docstring)."""
+def integrity_gate(purchases: Purchases | None, store: StoreReconciliation | None,
+                   kinds: Sequence[str] | None = None) -> Outcome:
+    """Reconcile client-side purchases with the store (see the module docstring).
+
+    `kinds` limits the defects that count (for one criterion each, e.g. policy defects apart
+    from premium defects): paid_missing_in_store, paid_without_policy,
+    paid_with_multiple_policies, policy_number_mismatch, paid_with_multiple_payments,
+    duplicate_policy_numbers, charged_not_quoted, store_charged_not_quoted, premium_mismatches.
+    The others stay visible in details."""
+    if kinds is not None:
+        unknown = sorted(set(kinds) - set(DEFECT_KINDS))
+        if unknown:
+            raise ConfigError(f"unknown integrity defect {unknown[0]!r}; use "
+                              f"{', '.join(DEFECT_KINDS)}")
     evidence = tuple(x.source for x in (purchases, store) if x is not None)
     if purchases is None or store is None:
         which = "purchases.jsonl" if purchases is None else "raw/store/reconciliation.json"
@@ -57,7 +74,7 @@ def integrity_gate(purchases: Purchases | None, store: StoreReconciliation | Non
         for kind in STORE_DEFECT_COUNTS:
             if store.summary.get(kind):
                 defects[kind] += store.summary[kind]
-    return _outcome(len(paid), defects, examples, evidence, store)
+    return _outcome(len(paid), defects, examples, evidence, store, kinds)
 
 
 def _check_rows(purchases: Purchases, journeys: tuple[StoreJourney, ...],
@@ -89,17 +106,24 @@ def _check_rows(purchases: Purchases, journeys: tuple[StoreJourney, ...],
             defect("duplicate_policy_numbers", f"{number} x{count}")
 
 
-def _outcome(paid: int, defects: Counter[str], examples: dict[str, list[str]],
-             evidence: tuple[str, ...], store: StoreReconciliation) -> Outcome:
+def _outcome(paid: int, all_defects: Counter[str], examples: dict[str, list[str]],
+             evidence: tuple[str, ...], store: StoreReconciliation,
+             kinds: Sequence[str] | None) -> Outcome:
+    defects = Counter({k: n for k, n in all_defects.items() if kinds is None or k in kinds})
     total = sum(defects.values())
     details: dict[str, Any] = {"paid_purchases": paid, "defects": dict(defects),
-                               "examples": examples, "store_summary": dict(store.summary)}
+                               "all_defects": dict(all_defects), "examples": examples,
+                               "store_summary": dict(store.summary),
+                               "kinds": list(kinds) if kinds is not None else "all"}
     if total:
         listed = ", ".join(f"{k.replace('_', ' ')} {n:,}" for k, n in sorted(defects.items()))
         message = (f"{total:,} integrity defect(s) in {paid:,} paid purchases: {listed}")
-    else:
+    elif kinds is None:
         message = (f"all {paid:,} paid purchases reconcile: one payment and one policy each, "
                    "charged = quoted, no duplicate policy numbers")
+    else:
+        message = (f"no {' / '.join(k.replace('_', ' ') for k in kinds)} in {paid:,} paid "
+                   "purchases")
     return Outcome(status=Status.FAILED if total else Status.PASSED, message=message,
                    observed=total, threshold=0, comparator=Comparator.EQ, unit="defects",
                    n=paid, evidence=evidence, details=details)

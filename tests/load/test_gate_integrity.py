@@ -6,6 +6,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from harness.errors import ConfigError
 from harness.gates.integrity import integrity_gate
 from harness.model import Status
 from harness.readers.generator import (
@@ -98,3 +101,17 @@ def test_missing_evidence_is_inconclusive(evidence: Evidence) -> None:
     outcome = integrity_gate(nothing_paid, store)
     assert outcome.status is Status.INCONCLUSIVE
     assert "nothing to reconcile" in outcome.message
+
+
+def test_kinds_scope_a_criterion_to_some_defects(evidence: Evidence) -> None:
+    purchases, store = read(evidence("lost-policies"))
+    premium = integrity_gate(purchases, store, kinds=("charged_not_quoted",))
+    assert premium.status is Status.PASSED
+    assert premium.details["all_defects"]["paid_with_multiple_policies"] == 2
+    policy = integrity_gate(purchases, store, kinds=("paid_with_multiple_policies",))
+    assert policy.status is Status.FAILED and policy.observed == 2
+
+
+def test_an_unknown_defect_kind_is_a_config_error(evidence: Evidence) -> None:
+    with pytest.raises(ConfigError, match="unknown integrity defect 'lost'"):
+        integrity_gate(*read(evidence("good")), kinds=("lost",))
