@@ -96,7 +96,7 @@ def interpret(raw: dict[str, Any], *, selector: str | None, pattern: str | None,
               for i, c in enumerate(candidates)]
     reasons, _, best = min(judged, key=lambda t: (len(t[0]), t[1]))
     texts = best["texts"]
-    fonts = [t["font_px"] * scale for t in texts if t["font_px"] is not None]
+    fonts = [_rendered_px(t, scale) for t in texts]
     contrasts = [t["contrast"] for t in texts if t["contrast"] is not None]
     inside = sum(1 for ln in best["line_boxes"] if ln["where"] == "inside")
     return NoticeCheck(
@@ -184,7 +184,7 @@ def _legibility_reasons(c: dict[str, Any], scale: float, min_font_px: float,
     if any(t["transparent"] for t in texts):
         out.append("the notice text is transparent (color or -webkit-text-fill-color has "
                    "alpha 0)")
-    fonts = [t["font_px"] * scale for t in texts]
+    fonts = [_rendered_px(t, scale) for t in texts]
     if fonts and min(fonts) < min_font_px:
         out.append(f"the smallest notice text is {min(fonts):.1f} px "
                    f"(minimum {min_font_px:g} px)")
@@ -196,6 +196,11 @@ def _legibility_reasons(c: dict[str, Any], scale: float, min_font_px: float,
         out.append(f"the notice text contrast is {min(contrasts):.2f}:1 "
                    f"(minimum {min_contrast:g}:1)")
     return out
+
+
+def _rendered_px(text: dict[str, Any], page_scale: float) -> float:
+    """Font size as drawn: CSS px times any transform scale and the page's zoom."""
+    return float(text["font_px"]) * float(text.get("transform_scale") or 1) * page_scale
 
 
 def _not_found_reasons(raw: dict[str, Any], selector: str | None,

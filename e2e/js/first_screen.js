@@ -156,7 +156,13 @@ async (args) => {
   };
 
   // ---- paint: does an element above the notice actually paint something at a point? ---------
-  const effectiveOpacity = (el) => ancestorsOrSelf(el).reduce((o, n) => o * parseFloat(cs(n).opacity), 1);
+  // opacity and filter: opacity() of the element and every ancestor, multiplied.
+  const filterOpacity = (filter) => {
+    const m = /opacity\(\s*([\d.]+)(%?)\s*\)/.exec(filter || '');
+    return m ? parseFloat(m[1]) / (m[2] ? 100 : 1) : 1;
+  };
+  const effectiveOpacity = (el) => ancestorsOrSelf(el)
+    .reduce((o, n) => o * parseFloat(cs(n).opacity) * filterOpacity(cs(n).filter), 1);
   const ownTextAt = (el, x, y) => Array.from(el.childNodes).some((n) => {
     if (n.nodeType !== 3 || !n.data.trim()) return false;
     const range = el.ownerDocument.createRange();
@@ -215,6 +221,22 @@ async (args) => {
     }
     return { color: layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255, 1]), unknown: null };
   };
+  // CSS transforms shrink text without changing font-size: the vertical scale of every
+  // ancestor's transform matrix and `scale` property, multiplied.
+  const transformScale = (el) => ancestorsOrSelf(el).reduce((acc, n) => {
+    const s = cs(n);
+    let k = 1;
+    const m = /matrix(3d)?\(([^)]+)\)/.exec(s.transform || '');
+    if (m) {
+      const v = m[2].split(',').map(parseFloat);
+      k = m[1] ? Math.hypot(v[4], v[5]) : Math.hypot(v[2], v[3]);
+    }
+    if (s.scale && s.scale !== 'none') {
+      const parts = s.scale.split(/\s+/).map(parseFloat);
+      k *= parts.length > 1 ? parts[1] : parts[0];
+    }
+    return acc * k;
+  }, 1);
   const textStyle = (el) => {
     const s = cs(el);
     const color = parseColor(s.color);
@@ -229,7 +251,9 @@ async (args) => {
       const [l1, l2] = [luminance(fg), luminance(bg.color)].sort((a, b) => b - a);
       contrast = Math.round(((l1 + 0.05) / (l2 + 0.05)) * 100) / 100;
     } else if (transparent) contrast = 1;
-    return { selector: describe(el), font_px: parseFloat(s.fontSize), color: s.color, fill: fillRaw,
+    const scale = Math.round(transformScale(el) * 1000) / 1000;
+    return { selector: describe(el), font_px: parseFloat(s.fontSize), transform_scale: scale,
+      color: s.color, fill: fillRaw,
       background: bg.color ? 'rgba(' + bg.color.map((v) => Math.round(v * 100) / 100).join(', ') + ')' : null,
       background_unknown: bg.unknown, contrast, transparent, visibility: s.visibility, opacity };
   };
@@ -247,7 +271,7 @@ async (args) => {
       if (s.clip && s.clip !== 'auto' && /absolute|fixed/.test(s.position)) f.clips.push({ selector: describe(n), kind: 'clip', value: s.clip });
       if (s.clipPath && s.clipPath !== 'none') f.clips.push({ selector: describe(n), kind: 'clip-path', value: s.clipPath });
       const isScroller = n === n.ownerDocument.scrollingElement;
-      if (n !== el && !isScroller && (s.overflowX !== 'visible' || s.overflowY !== 'visible')) f.overflow_ancestors.push(n);
+      if (!isScroller && (s.overflowX !== 'visible' || s.overflowY !== 'visible')) f.overflow_ancestors.push(n);
       if ((n.scrollTop || n.scrollLeft) && (!isScroller || n.ownerDocument.defaultView !== topWin)) {
         f.scrolled.push({ selector: describe(n), scroll_top: n.scrollTop, scroll_left: n.scrollLeft });
       }
