@@ -1,0 +1,15 @@
+"""Browser evidence producers (Playwright + Chromium). They measure; `harness` judges.
+
+    browser          which Chromium, launch flags, named viewports (desktop, phone, wechat, ...)
+    probe            `python -m e2e.probe`: can the browser launch? (for `harness doctor`)
+    first_screen     is a notice seen on the first screen? (NoticeCheck; js/first_screen.js)
+    cooling_off      the 犹豫期 days stated in a notice's text
+    steps            JourneyRecorder: screens reached by the buyer's actions, fields per screen
+    journey          journeys as TOML (journeys/*.toml) or code; run_journey
+    demo_shop_pages  page objects for the demo shop (the code form of a journey)
+    form_errors      error prompts of a rejected form, plus axe-core (FormErrorCheck)
+    evidence         the above written into <run>/raw/browser/... (docs/contracts.md)
+    pytest_fixtures  pytest-playwright fixtures pointed at the harness's Chromium
+
+Nothing is imported here, so `import e2e.probe` stays cheap and `harness` never loads Playwright.
+"""

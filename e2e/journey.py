@@ -142,8 +142,19 @@ def _parse_action(raw: Mapping[str, Any], index: int, source: str) -> Action:
     missing = [k for k in needed if raw.get(k) in (None, "")]
     if missing:
         raise ConfigError(f"{where}: '{do}' needs {', '.join(missing)}")
-    return Action(**{k: (str(v) if k in ("selector", "value", "url", "name", "description",
-                                         "do") else bool(v)) for k, v in raw.items()})
+    flags = {k: raw.get(k, default) for k, default in
+             (("advance", False), ("counted", True), ("optional", False), ("repeat", False))}
+    wrong = [k for k, v in flags.items() if not isinstance(v, bool)]
+    if wrong:
+        raise ConfigError(f"{where}: {', '.join(wrong)} must be true or false")
+
+    def text(key: str) -> str | None:
+        return None if raw.get(key) is None else str(raw[key])
+
+    return Action(do=str(do), selector=text("selector"), value=text("value"), url=text("url"),
+                  name=text("name"), description=text("description") or "",
+                  advance=flags["advance"], counted=flags["counted"],
+                  optional=flags["optional"], repeat=flags["repeat"])
 
 
 def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name: str, *,

@@ -98,6 +98,8 @@ def test_stop_at_leaves_the_page_on_that_screen(chromium: Browser, shop_site: st
      "'fill' needs value"),
     ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a", "oops": 1}]},
      "unknown field(s) ['oops']"),
+    ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a", "advance": "yes"}]},
+     "advance must be true or false"),
     ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a"}],
       "notice": {"screen": "application"}}, "[notice] needs selector"),
 ])
