@@ -45,6 +45,7 @@ class NoticeCheck:
     screenshot: str | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
     candidates: int = 0
+    observations: dict[str, bool] = field(default_factory=dict)
     measurement: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,7 +99,8 @@ def interpret(raw: dict[str, Any], *, selector: str | None, pattern: str | None,
     texts = best["texts"]
     fonts = [_rendered_px(t, scale) for t in texts]
     contrasts = [t["contrast"] for t in texts if t["contrast"] is not None]
-    inside = sum(1 for ln in best["line_boxes"] if ln["where"] == "inside")
+    rows_out = {ln["row"] for ln in best["line_boxes"] if ln["where"] != "inside"}
+    inside = best["line_count"] - len(rows_out)
     return NoticeCheck(
         found=True, passed=not reasons, reasons=reasons, text=best["text"],
         selector=best["selector"], lines=best["line_count"], lines_in_viewport=inside,
@@ -108,8 +110,28 @@ def interpret(raw: dict[str, Any], *, selector: str | None, pattern: str | None,
         bbox=best["bbox"], viewport=viewport, in_shadow_dom=best["in_shadow_dom"],
         frame_depth=best["frame_depth"], cooling_off_days=parse_cooling_off_days(best["text"]),
         thresholds=thresholds, candidates=int(raw.get("candidate_count") or 0),
+        observations=observe(best),
         measurement={**raw, "candidates": [best]},
     )
+
+
+def observe(c: dict[str, Any]) -> dict[str, bool]:
+    """Threshold-free yes/no observations of one candidate (True is what a person needs)."""
+    texts, pts, boxes = c["texts"], c["points"], c["line_boxes"]
+    return {
+        "displayed": not c["display_none"],
+        "outside_closed_details": not c["closed_details"],
+        "has_rendered_text": bool(boxes),
+        "visibility_visible": all(t["visibility"] == "visible" for t in texts),
+        "opacity_nonzero": c["effective_opacity"] > 0,
+        "text_colour_opaque": not any(t["transparent"] for t in texts),
+        "all_lines_in_viewport": bool(boxes) and all(b["where"] == "inside" for b in boxes),
+        "uncovered": pts["covered"] == 0,
+        "unclipped": not c["overflow_clipped_by"] and not c["clips"],
+        "painted_where_sampled": pts["total"] > 0 and pts["visible"] == pts["total"],
+        "no_scrolled_container": not c["scrolled_containers"],
+        "contrast_measurable": not any(t["background_unknown"] for t in texts),
+    }
 
 
 def _reasons(c: dict[str, Any], viewport: dict[str, Any], scale: float,

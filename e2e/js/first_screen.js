@@ -299,11 +299,14 @@ async (args) => {
     }
     return boxes;
   };
-  const countRows = (boxes) => {
+  // Group line boxes into rows (text lines): a box whose middle lies within a row joins it.
+  const assignRows = (boxes) => {
     const rows = [];
     for (const b of boxes.slice().sort((a, c) => a.t - c.t)) {
       const mid = (b.t + b.b) / 2;
-      if (!rows.some((row) => mid >= row.t && mid <= row.b)) rows.push({ t: b.t, b: b.b });
+      let row = rows.findIndex((r) => mid >= r.t && mid <= r.b);
+      if (row < 0) { rows.push({ t: b.t, b: b.b }); row = rows.length - 1; }
+      b.row = row;
     }
     return rows.length;
   };
@@ -337,13 +340,14 @@ async (args) => {
     const info = docInfo(el.ownerDocument);
     const flags = styleFlags(el);
     const boxes = lineBoxes(el, info);
+    const rowCount = assignRows(boxes);
     const scopesByNode = new Map();
     const points = { total: 0, visible: 0, covered: 0, not_painted: 0, outside: 0 };
     const coverers = []; let overflowClip = null;
     const lines = [];
     for (const b of boxes) {
       const where = whereIs(b, info.view);
-      lines.push({ x: b.l, y: b.t, width: b.r - b.l, height: b.b - b.t, where });
+      lines.push({ x: b.l, y: b.t, width: b.r - b.l, height: b.b - b.t, row: b.row, where });
       const clipper = clippedBy(b, flags.overflow_ancestors);
       if (clipper && !overflowClip) overflowClip = clipper;
       const parent = b.node.parentNode.nodeType === 11 ? b.node.parentNode.host : b.node.parentNode;
@@ -374,7 +378,7 @@ async (args) => {
       display_none: flags.display_none, closed_details: flags.closed_details, clips: flags.clips,
       overflow_clipped_by: overflowClip, scrolled_containers: flags.scrolled,
       effective_opacity: effectiveOpacity(el),
-      line_count: countRows(boxes), line_boxes: lines, points, covered_by: mostCommon(coverers), texts,
+      line_count: rowCount, line_boxes: lines, points, covered_by: mostCommon(coverers), texts,
     };
   };
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from e2e.browser import new_context
+from e2e.browser import new_context, viewport
 from e2e.first_screen import check_first_screen
 
 pytestmark = pytest.mark.browser
@@ -72,9 +72,13 @@ def test_first_screen_case(case_page: Page, site: str, name: str, passes: bool,
     if passes:
         assert check.reasons == []
         assert check.cooling_off_days == 15
+        assert check.observations and all(check.observations.values()), check.observations
     else:
         assert check.reasons
         assert any(keyword in r for r in check.reasons), check.reasons
+        # every failure shows in a threshold-free observation, or in a threshold measurement
+        if check.found and "minimum" not in " ".join(check.reasons):
+            assert not all(check.observations.values()), check.observations
 
 
 def test_selector_and_pattern_together(desktop_page: Page, site: str) -> None:
@@ -116,3 +120,20 @@ def test_nothing_scrolls_and_the_screenshot_is_the_viewport(desktop_page: Page, 
 def _png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize(("viewport_name", "passes"), [
+    ("desktop", True), ("desktop-hd", True), ("phone", False), ("phone-small", False),
+    ("wechat", False),
+])
+def test_the_same_page_differs_by_viewport(chromium: Browser, site: str, viewport_name: str,
+                                           passes: bool) -> None:
+    context = new_context(chromium, viewport_name)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/notice/phone_banner.html")
+        check = check_first_screen(page, selector="#notice")
+    finally:
+        context.close()
+    assert check.passed is passes, check.reasons
+    assert check.viewport["width"] == viewport(viewport_name).width
