@@ -15,9 +15,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from harness.errors import ConfigError, EvidenceError, TargetError
+from harness.gates.integrity import integrity_gate
 from harness.gates.load import generator_validity_gate
 from harness.model import ExitCode
-from harness.readers.generator import read_generator_health, read_load_plan
+from harness.readers.generator import (
+    read_generator_health,
+    read_load_plan,
+    read_purchases,
+    read_reconciliation,
+)
 from harness.readers.locust import read_locust_stats
 from harness.rundir import new_run_dir
 
@@ -92,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_summary(load_dir: Path) -> None:
-    """What was measured, per request, and the generator's own validity."""
+    """What was measured, per request, the generator's own validity (with the gate's default
+    limits) and the integrity reconciliation; the release criteria live in the features."""
     try:
         stats = read_locust_stats(load_dir / "stats.csv")
         health = read_generator_health(load_dir / "generator.jsonl")
@@ -108,6 +115,14 @@ def print_summary(load_dir: Path) -> None:
               f"{cells[0]:>9}{cells[1]:>9}{cells[2]:>9}")
     validity = generator_validity_gate(health, plan)
     print(f"[load] generator {validity.status.value}: {validity.message}")
+    try:
+        purchases = read_purchases(load_dir / "purchases.jsonl")
+        store = read_reconciliation(load_dir.parent / "store" / "reconciliation.json")
+    except EvidenceError as exc:
+        print(f"[load] integrity not reconciled: {exc}")
+        return
+    integrity = integrity_gate(purchases, store)
+    print(f"[load] integrity {integrity.status.value}: {integrity.message}")
 
 
 def _ms(value: float | None) -> str:

@@ -87,7 +87,7 @@ def test_distributed_smoke_run_produces_valid_evidence(shop_url: str, tmp_path: 
                                read_reconciliation(tmp_path / "raw/store/reconciliation.json"))
     assert integrity.status is Status.PASSED, integrity.message
     assert integrity.n is not None and integrity.n > 20
-    assert "generator passed" in printed
+    assert "generator passed" in printed and "integrity passed" in printed
 
 
 @pytest.mark.slow
