@@ -137,3 +137,18 @@ def test_the_same_page_differs_by_viewport(chromium: Browser, site: str, viewpor
         context.close()
     assert check.passed is passes, check.reasons
     assert check.viewport["width"] == viewport(viewport_name).width
+
+
+def test_desktop_page_on_a_phone_is_zoomed_out_and_too_small(chromium: Browser, site: str) -> None:
+    """Without a viewport meta tag a phone shows the 980 px layout zoomed out: 16 px text is
+    drawn at about 6 px, and the check reports the size as drawn."""
+    context = new_context(chromium, "phone")
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/notice/no_meta_viewport.html")
+        check = check_first_screen(page, selector="#notice")
+    finally:
+        context.close()
+    assert check.viewport["scale"] < 0.5
+    assert check.min_font_px is not None and check.min_font_px < 8
+    assert not check.passed and "minimum 12 px" in check.reasons[0]
