@@ -125,9 +125,8 @@ class JourneyRecorder:
         self._screen: Screen | None = None
         self._seen: set[Screen] = set()
         self._inflight: set[object] = set()
-        page.on("request", self._request_started)
-        page.on("requestfinished", self._request_ended)
-        page.on("requestfailed", self._request_ended)
+        self._popups: list[Page] = []
+        self._listen(page)
 
     @property
     def current(self) -> Step | None:
@@ -148,14 +147,19 @@ class JourneyRecorder:
         """
         if self._screen is None:
             self.begin()
+        popups = len(self._popups)
         action()
-        settle_ms = self.settle()
+        settle_ms = self.settle()  # also lets a "popup" event arrive
+        new_tab = len(self._popups) > popups
+        if new_tab:  # a cashier or document opened in a new tab: the buyer follows it
+            self._switch_to(self._popups[-1])
+            settle_ms += self.settle()
         screen = self.screen()
         changed = screen != self._screen
         revisit = changed and screen in self._seen
         self.advances.append({"description": description, "new_screen": changed and not revisit,
-                              "revisit": revisit, "screen_id": screen.screen_id,
-                              "settle_ms": round(settle_ms, 1)})
+                              "revisit": revisit, "new_tab": new_tab,
+                              "screen_id": screen.screen_id, "settle_ms": round(settle_ms, 1)})
         if revisit:
             self._screen = screen
         if not changed or revisit:
@@ -206,10 +210,26 @@ class JourneyRecorder:
             completed=completed, error=error, final_url=_safe_url(self.page))
 
     def close(self) -> None:
-        """Stop listening to the page's requests (the page may outlive the recorder)."""
+        """Stop listening to the page (the page may outlive the recorder)."""
         self.page.remove_listener("request", self._request_started)
         self.page.remove_listener("requestfinished", self._request_ended)
         self.page.remove_listener("requestfailed", self._request_ended)
+        self.page.remove_listener("popup", self._popup_opened)
+
+    def _listen(self, page: Page) -> None:
+        page.on("request", self._request_started)
+        page.on("requestfinished", self._request_ended)
+        page.on("requestfailed", self._request_ended)
+        page.on("popup", self._popup_opened)
+
+    def _popup_opened(self, popup: Page) -> None:
+        self._popups.append(popup)
+
+    def _switch_to(self, page: Page) -> None:
+        self.close()
+        self._inflight.clear()
+        self.page = page
+        self._listen(page)
 
     def screen(self) -> Screen:
         """The current screen's identity (retried while a navigation replaces the document)."""

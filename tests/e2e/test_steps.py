@@ -74,3 +74,14 @@ def test_uncounted_final_screen_and_json(desktop_page: Page, site: str) -> None:
     assert record.step_count == 0 and len(record.steps) == 2
     as_dict = record.to_dict()
     assert as_dict["steps"][1]["counted"] is False and as_dict["journey"] == "j"
+
+
+def test_a_new_tab_is_followed(desktop_page: Page, site: str) -> None:
+    desktop_page.goto(f"{site}/flow/mpa/popup.html")
+    rec = JourneyRecorder(desktop_page)
+    rec.begin()
+    step = rec.advance("pay in a new tab", lambda: desktop_page.click("#pay"))
+    assert step is not None and step.url_path == "/flow/mpa/3.html"
+    assert rec.page is not desktop_page and rec.advances[-1]["new_tab"] is True
+    assert rec.advance("query-only link", lambda: rec.page.click("#tab")) is None
+    rec.close()
