@@ -258,11 +258,11 @@ def hold(target: Target, total: int, hold_s: float) -> dict[str, int]:
 
 def report(rows: dict[str, dict[str, Any]], keys: list[tuple[str, str]]) -> None:
     names = list(rows)
-    print(f"  {'':28}" + "".join(f"{n:>34}" for n in names) + f"{'ratio':>10}")
+    print(f"  {'':28}" + "".join(f"{n:>38}" for n in names) + f"{'ratio':>10}")
     for key, label in keys:
         values = [rows[n][key] for n in names]
         ratio = f"{values[0] / values[1]:.2f}" if values[1] else "-"
-        cells = "".join(f"{v:>34,.1f}" if isinstance(v, float) else f"{v:>34,}" for v in values)
+        cells = "".join(f"{v:>38,.1f}" if isinstance(v, float) else f"{v:>38,}" for v in values)
         print(f"  {label:28}{cells}{ratio:>10}")
 
 

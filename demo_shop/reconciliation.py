@@ -89,18 +89,31 @@ def journeys_page(
     if since_ms is not None:
         query = query.where(applications.c.updated_ms >= since_ms)
     rows = conn.execute(query).mappings().all()
-    ids = [r["journey_id"] for r in rows]
     pays: dict[str, list[dict[str, Any]]] = defaultdict(list)
     pols: dict[str, list[str]] = defaultdict(list)
-    if ids:
-        pay_cols = (payments.c.journey_id, payments.c.payment_id, payments.c.idempotency_key)
-        pay_query = select(*pay_cols, payments.c.charged_fen).where(payments.c.journey_id.in_(ids))
-        for p in conn.execute(pay_query.order_by(payments.c.created_ms)).mappings():
-            pays[p["journey_id"]].append({k: p[k] for k in p if k != "journey_id"})
-        pol_query = select(policies.c.journey_id, policies.c.policy_number).where(
-            policies.c.journey_id.in_(ids)
+    if rows:
+        # the page is a range of seq: join on it instead of binding thousands of ids
+        in_page = (
+            applications.c.seq > after,
+            applications.c.seq <= rows[-1]["seq"],
+            applications.c.status == "paid",
         )
-        for journey_id, number in conn.execute(pol_query.order_by(policies.c.created_ms)):
+        pay_cols = (payments.c.journey_id, payments.c.payment_id, payments.c.idempotency_key)
+        pay_query = (
+            select(*pay_cols, payments.c.charged_fen)
+            .join(applications, applications.c.journey_id == payments.c.journey_id)
+            .where(*in_page)
+            .order_by(payments.c.created_ms)
+        )
+        for p in conn.execute(pay_query).mappings():
+            pays[p["journey_id"]].append({k: p[k] for k in p if k != "journey_id"})
+        pol_query = (
+            select(policies.c.journey_id, policies.c.policy_number)
+            .join(applications, applications.c.journey_id == policies.c.journey_id)
+            .where(*in_page)
+            .order_by(policies.c.created_ms)
+        )
+        for journey_id, number in conn.execute(pol_query):
             pols[journey_id].append(number)
     out = [
         {

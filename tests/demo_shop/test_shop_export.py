@@ -78,7 +78,7 @@ def test_reconciliation_pages_through_all_paid_journeys(client: ShopClient) -> N
     pages = 0
     while after is not None:
         page = client.get(f"/api/reconciliation?after={after}&limit=2").json()
-        assert page["summary"]["paid"] == 5
+        assert (page["summary"]["paid"] == 5) if after == 0 else ("summary" not in page)
         seen += page["journeys"]
         after = page["next_after"]
         pages += 1
