@@ -50,7 +50,9 @@ def test_unclear_errors_shows_only_a_generic_message(make_client: MakeClient) ->
 
 
 def test_slow_latency_grows_with_requests_in_flight(make_client: MakeClient) -> None:
-    slow = make_client("slow", db_name="slow.db", slow_ms_per_request=5.0)
+    from demo_shop.app import InFlightLatency
+
+    slow = make_client("slow", db_name="slow.db", slow_ms_per_request=10.0)
     good = make_client("good", db_name="good.db")
     calls = [("GET", "/api/products", {})] * 40
     started = time.perf_counter()
@@ -62,9 +64,10 @@ def test_slow_latency_grows_with_requests_in_flight(make_client: MakeClient) -> 
     started = time.perf_counter()
     assert {r.status_code for r in good.gather(calls)} == {200}
     good_s = time.perf_counter() - started
-    assert alone_s < 0.1
-    assert crowded_s >= 0.19  # the 40th request waited 40 x 5 ms
-    assert good_s < crowded_s / 2
+    assert crowded_s >= 0.39  # the 40th request waited 40 x 10 ms
+    assert alone_s < crowded_s / 2 and good_s < crowded_s
+    assert not any(m.cls is InFlightLatency for m in good.app.user_middleware)
+    assert any(m.cls is InFlightLatency for m in slow.app.user_middleware)
 
 
 def _summary(client: ShopClient) -> dict[str, int]:
