@@ -12,15 +12,34 @@ import subprocess
 import sys
 from pathlib import Path
 
+from harness.errors import ConfigError
 from harness.rundir import RunDir
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+STEPS_DIR = PROJECT_ROOT / "features" / "steps"
+
+
+def areas() -> tuple[str, ...]:
+    """The feature areas: one step module `features/steps/test_<area>.py` each."""
+    return tuple(sorted(p.stem.removeprefix("test_") for p in STEPS_DIR.glob("test_*.py")))
+
+
+def feature_paths(selected: tuple[str, ...] = ()) -> list[str]:
+    unknown = sorted(set(selected) - set(areas()))
+    if unknown:
+        raise ConfigError(f"unknown area(s) {', '.join(unknown)}; the areas are "
+                          f"{', '.join(areas())}")
+    if not selected:
+        return [str(PROJECT_ROOT / "features")]
+    return [str(STEPS_DIR / f"test_{area}.py") for area in selected]
+
+
 def run_features(run: RunDir, *, target: str | None, offline: bool, variant: str = "good",
-                 allow_non_local: bool = False, extra_args: tuple[str, ...] = (),
+                 allow_non_local: bool = False, selected: tuple[str, ...] = (),
                  quiet: bool = True) -> int:
-    command = [sys.executable, "-m", "pytest", str(PROJECT_ROOT / "features"),
+    command = [sys.executable, "-m", "pytest", *feature_paths(selected),
                f"--rootdir={PROJECT_ROOT}", "-p", "no:cacheprovider",
                f"--harness-run-dir={run.path}", f"--harness-variant={variant}"]
     if not offline:  # the live run's Allure results stay; a re-judge only rewrites the verdict
@@ -30,7 +49,6 @@ def run_features(run: RunDir, *, target: str | None, offline: bool, variant: str
         command.append(f"--harness-target={target}")
     if allow_non_local:
         command.append("--harness-allow-non-local")
-    command += list(extra_args)
     env = dict(os.environ)
     env["HARNESS_OFFLINE"] = "1" if offline else "0"
     env["HARNESS_RUN_DIR"] = str(run.path)

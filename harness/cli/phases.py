@@ -79,8 +79,13 @@ def gray_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Sou
     gray_dir.mkdir(parents=True, exist_ok=True)
     split = {"gray_share": args.gray_percent / 100, "source": "harness run --gray-percent"}
     (gray_dir / "split.json").write_text(json.dumps(split), encoding="utf-8")
+    # the gray stage proper is ~5,000 users over minutes; the gate's gray phase is a short
+    # burst of distinct visitors, enough for the cohort statistics to have power
+    overrides = {"HARNESS_LOAD_USERS": str(args.gray_users), "HARNESS_LOAD_RAMP_S": "10",
+                 "HARNESS_LOAD_HOLD_S": str(args.gray_hold_s), "HARNESS_LOAD_THINK_SCALE": "0.02"}
     request = LoadRequest(profile="gray", target=target.url, run_dir=gray_dir / "driver",
-                          workers=args.load_workers, allow_non_local=args.allow_non_local)
+                          workers=args.load_workers, allow_non_local=args.allow_non_local,
+                          overrides=overrides)
     try:
         result = run_load(request)
         _download(target.url + GRAY_EXPORT, gray_dir / "events.parquet")

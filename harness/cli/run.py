@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.cli.acceptance import run_features
+from harness.cli.acceptance import feature_paths, run_features
 from harness.cli.phases import gray_phase, load_phase, start_target
 from harness.cli.report import build_report
 from harness.cli.verdict import add_policy_arguments, judge, policy_from, print_summary
@@ -36,8 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gray-percent", type=float, default=50.0,
                         help="share of demo-shop visitors on the new version (default: 50)")
     parser.add_argument("--load-workers", type=int, default=2, help="Locust worker processes")
+    parser.add_argument("--gray-users", type=int, default=3000,
+                        help="simulated visitors of the gray phase (default: 3000)")
+    parser.add_argument("--gray-hold-s", type=int, default=20,
+                        help="seconds the gray phase holds its visitors (default: 20)")
     parser.add_argument("--skip", action="append", default=[], choices=("load", "gray"),
                         help="leave a phase out (its criteria become INCONCLUSIVE)")
+    parser.add_argument("--areas", default="",
+                        help="judge only these feature areas, comma-separated (e.g. "
+                             "disclosures,purchase_flow); the verdict says so")
     parser.add_argument("--reports", type=Path, default=PROJECT_ROOT / "reports",
                         help="where run directories are made (default: reports/)")
     parser.add_argument("--allow-non-local", action="store_true",
@@ -48,11 +55,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     policy = policy_from(args)  # bad waivers stop the run before anything starts
+    selected = tuple(a.strip() for a in args.areas.split(",") if a.strip())
+    feature_paths(selected)  # an unknown area stops the run before anything starts
     run_dir = new_run_dir(args.reports, args.variant if not args.target else args.target)
     started = dt.datetime.now(dt.UTC)
     info: dict[str, Any] = {"run_id": run_dir.run_id, "started": started.isoformat(),
                             "variant": None if args.target else args.variant,
                             "gray_percent": args.gray_percent,
+                            "areas": ",".join(selected) or "all",
                             "git_commit": git_commit(PROJECT_ROOT),
                             "tools": tool_versions(), "phases_s": {}}
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")
@@ -69,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 sources.append(gray_phase(target, run_dir, args))
         with timer("acceptance features"):
             code = run_features(run_dir, target=target.url, offline=False, variant=args.variant,
-                                allow_non_local=args.allow_non_local)
+                                allow_non_local=args.allow_non_local, selected=selected)
             sources.append(Source("acceptance features", code, "pytest features/",
                                   f"log: {run_dir.path / 'features.log'}"))
     with timer("verdict"):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import shutil
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from harness.errors import EvidenceError
 from harness.model import Criterion, Outcome, Source, Verdict
@@ -41,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     sources: list[Source] = []
     if not args.no_rejudge:
         _set_aside(run_dir)
-        code = run_features(run_dir, target=None, offline=True)
+        selected = areas_of(run_dir.read_run_info())
+        code = run_features(run_dir, target=None, offline=True, selected=selected)
         sources.append(Source("acceptance features (offline re-judge)", code,
                               "pytest features/ (offline)"))
     verdict = judge(run_dir, policy_from(args), sources)
@@ -64,12 +67,22 @@ def judge(run_dir: RunDir, policy: Policy, sources: Sequence[Source]) -> Verdict
         plan = []
     info = run_dir.read_run_info()
     verdict = decide(criteria, policy, plan=plan, sources=sources, run=info)
+    if areas_of(info):
+        note = (f"only these areas were judged: {', '.join(areas_of(info))}; this verdict "
+                "says nothing about the others")
+        verdict = replace(verdict, warnings=(note, *verdict.warnings))
     write_verdict_json(verdict, run_dir.path / "verdict.json")
     write_markdown(verdict, run_dir.path / "verdict.md")
     write_junit(verdict, run_dir.path / "junit.xml")
     environment = {k: str(v) for k, v in info.items() if isinstance(v, str | int | float)}
     write_allure_extras(verdict, run_dir.allure_results, environment)
     return verdict
+
+
+def areas_of(info: dict[str, Any]) -> tuple[str, ...]:
+    """The feature areas a run was limited to (`harness run --areas`); () means all."""
+    value = str(info.get("areas") or "all")
+    return () if value == "all" else tuple(value.split(","))
 
 
 def print_summary(verdict: Verdict, run_dir: RunDir) -> None:
