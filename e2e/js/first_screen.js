@@ -209,8 +209,11 @@ async (args) => {
     const lin = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
     return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
   };
-  // Effective background: ancestors' background colours composited over the white canvas.
-  const background = (el) => {
+  // Effective background: what is painted under the text, composited over the white canvas.
+  // Preferably the hit-test stack under a point of the text (it sees a picture or a coloured
+  // box positioned behind the text, which is not an ancestor); else the ancestors' backgrounds.
+  const composite = (layers) => layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255, 1]);
+  const backgroundOfAncestors = (el) => {
     const layers = [];
     for (const n of ancestorsOrSelf(el)) {
       const s = cs(n);
@@ -219,7 +222,36 @@ async (args) => {
       if (c[3] > 0) layers.push(c);
       if (c[3] >= 1) break;
     }
-    return { color: layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255, 1]), unknown: null };
+    return { color: composite(layers), unknown: null };
+  };
+  const background = (el, point) => {
+    if (!point) return backgroundOfAncestors(el);
+    const info = docInfo(el.ownerDocument);
+    const stack = el.getRootNode().elementsFromPoint(point.x - info.offX, point.y - info.offY);
+    const at = stack.indexOf(el);
+    if (at < 0) return backgroundOfAncestors(el);
+    const layers = [];
+    const doc = el.ownerDocument;
+    for (const n of stack.slice(at)) {
+      if (effectiveOpacity(n) === 0) continue;
+      const s = cs(n);
+      const mine = flatContains(n, el);
+      if (s.backgroundImage !== 'none') return { color: null, unknown: 'background image or gradient on ' + describe(n) };
+      if (!mine && REPLACED.has(n.tagName)) return { color: null, unknown: 'an image or other picture behind the text: ' + describe(n) };
+      const c = parseColor(s.backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) return { color: composite(layers), unknown: null };
+    }
+    if (doc.body && parseColor(cs(doc.documentElement).backgroundColor)[3] === 0 && !stack.includes(doc.body)) {
+      const c = parseColor(cs(doc.body).backgroundColor); // the body's background paints the canvas
+      if (c[3] > 0) layers.push(c);
+    }
+    if (doc.defaultView !== topWin) {
+      const outer = backgroundOfAncestors(doc.defaultView.frameElement);
+      if (!outer.color) return outer;
+      layers.push(outer.color);
+    }
+    return { color: composite(layers), unknown: null };
   };
   // CSS transforms shrink text without changing font-size: the vertical scale of every
   // ancestor's transform matrix and `scale` property, multiplied.
@@ -237,12 +269,12 @@ async (args) => {
     }
     return acc * k;
   }, 1);
-  const textStyle = (el) => {
+  const textStyle = (el, point) => {
     const s = cs(el);
     const color = parseColor(s.color);
     const fillRaw = s.webkitTextFillColor || s.color;
     const fill = parseColor(fillRaw);
-    const bg = background(el);
+    const bg = background(el, point);
     const opacity = effectiveOpacity(el);
     const transparent = color[3] === 0 || fill[3] === 0;
     let contrast = null;
@@ -363,12 +395,14 @@ async (args) => {
         else points.not_painted += 1;
       }
     }
-    const textEls = [];
+    const textEls = new Map(); // text-bearing element -> a point of its text in the viewport
     for (const b of boxes) {
       const p = b.node.parentNode.nodeType === 11 ? b.node.parentNode.host : b.node.parentNode;
-      if (!textEls.includes(p)) textEls.push(p);
+      const mid = { x: (b.l + b.r) / 2, y: (b.t + b.b) / 2 };
+      const inView = mid.x > info.view.l && mid.x < info.view.r && mid.y > info.view.t && mid.y < info.view.b;
+      if (!textEls.has(p) || (!textEls.get(p) && inView)) textEls.set(p, inView ? mid : null);
     }
-    const texts = (textEls.length ? textEls : [el]).map(textStyle);
+    const texts = textEls.size ? Array.from(textEls).map(([p, pt]) => textStyle(p, pt)) : [textStyle(el, null)];
     const r = el.getBoundingClientRect();
     return {
       selector: describe(el), tag: el.tagName.toLowerCase(), text: deepText(el).slice(0, 500),
