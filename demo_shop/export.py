@@ -37,7 +37,7 @@ def iter_event_chunks(conn: Connection, since_ms: int | None = None) -> Iterator
     last = 0
     while True:
         query = base.where(events.c.id > last).order_by(events.c.id).limit(CHUNK_ROWS)
-        rows = conn.execute(query).all()
+        rows = list(conn.execute(query).all())
         if not rows:
             return
         yield rows

@@ -108,7 +108,7 @@ class JourneyService:
 
     # --- moves -------------------------------------------------------------------------------
     async def view_product(self, product: Product, visitor_id: str) -> None:
-        row = {"visitor_id": visitor_id, "cohort": self.cohort_of(visitor_id)}
+        row: dict[str, Any] = {"visitor_id": visitor_id, "cohort": self.cohort_of(visitor_id)}
         row |= {"product": product.code, "journey_id": None}
         await self.store.add_events([event_row(row, "product_view", now_ms())])
 

@@ -145,7 +145,9 @@ class PaymentService:
         return _receipt(earlier)
 
     @staticmethod
-    def _policy(journey: Mapping[str, Any], payment: Mapping[str, Any], number: str) -> dict:
+    def _policy(
+        journey: Mapping[str, Any], payment: Mapping[str, Any], number: str
+    ) -> dict[str, Any]:
         return {
             "policy_number": number,
             "payment_id": payment["payment_id"],

@@ -9,9 +9,8 @@ its own prepared-statement cache) while the journey endpoints stay within their 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
@@ -20,12 +19,12 @@ from demo_shop.schema import applications, events, payments, policies, quotes
 AUTOINCREMENT_KEYS = ("seq", "id")  # applications.seq, events.id: assigned by the database
 
 
-def _insert(table: Any) -> ClauseElement:
+def _insert(table: Table) -> ClauseElement:
     columns = [c.name for c in table.columns if c.name not in AUTOINCREMENT_KEYS]
     return table.insert().values({c: bindparam(c) for c in columns})
 
 
-def _by(table: Any, column: str, order: str | None = None) -> ClauseElement:
+def _by(table: Table, column: str, order: str | None = None) -> ClauseElement:
     query = select(table).where(table.c[column] == bindparam("key"))
     if order is not None:
         query = query.order_by(table.c[order])
@@ -57,7 +56,8 @@ class Statements:
     def _compile(self, stmt: ClauseElement) -> str:
         compiled = stmt.compile(dialect=self.dialect)
         constants = [k for k, v in compiled.params.items() if v is not None]
-        if compiled.positiontup or constants:  # each value must come from the caller
+        # every value must come from the caller, by name
+        if getattr(compiled, "positiontup", None) or constants:
             raise RuntimeError(f"{self.dialect.name}: every parameter must be named: {stmt}")
         return str(compiled)
 
