@@ -9,7 +9,7 @@ measurements into readable reasons against thresholds the caller passes in.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,7 @@ def check_first_screen(page: Page, *, selector: str | None = None,
     if not unchanged:
         reasons.append("the page scrolled while the notice was being measured, so the "
                        "measurement may not show the first screen")
-    return _replace(check, screenshot=shot, scroll_unchanged=unchanged, reasons=reasons,
+    return replace(check, screenshot=shot, scroll_unchanged=unchanged, reasons=reasons,
                     passed=check.found and not reasons)
 
 
@@ -278,8 +278,3 @@ def _screenshot_with_outline(page: Page, bbox: dict[str, float] | None, path: Pa
             page.evaluate("id => document.getElementById(id)?.remove()", _OUTLINE_ID)
     return path
 
-
-def _replace(check: NoticeCheck, **changes: Any) -> NoticeCheck:
-    from dataclasses import replace
-
-    return replace(check, **changes)

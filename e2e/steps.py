@@ -82,7 +82,6 @@ class JourneyRecord:
     advances: list[dict[str, Any]]
     fields_per_step: dict[str, int]
     notice_checks: list[dict[str, Any]] = field(default_factory=list)
-    form_error_checks: list[dict[str, Any]] = field(default_factory=list)
     captured: dict[str, str] = field(default_factory=dict)
     completed: bool = True
     error: str | None = None
@@ -117,7 +116,6 @@ class JourneyRecorder:
         self.steps: list[Step] = []
         self.advances: list[dict[str, Any]] = []
         self.notice_checks: list[dict[str, Any]] = []
-        self.form_error_checks: list[dict[str, Any]] = []
         self.captured: dict[str, str] = {}
         # Called with each new step as soon as it is recorded (e.g. to check a notice on arrival,
         # before the buyer types anything: typing scrolls).
@@ -206,7 +204,7 @@ class JourneyRecorder:
             steps=list(self.steps), advances=list(self.advances),
             fields_per_step={str(s.index): len(s.fields_filled) for s in self.steps},
             notice_checks=list(self.notice_checks),
-            form_error_checks=list(self.form_error_checks), captured=dict(self.captured),
+            captured=dict(self.captured),
             completed=completed, error=error, final_url=_safe_url(self.page))
 
     def close(self) -> None:
