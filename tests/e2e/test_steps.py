@@ -47,6 +47,8 @@ def test_single_page_flow(desktop_page: Page, site: str) -> None:
         ("replaceState", "#replace", False),
         ("hash change", "#hash", False),
         ("re-render, same screen", "#rerender", False),
+        ("a non-modal <dialog> (show())", "#open-nonmodal", False),
+        ("close it", "#close-tip", False),
         ("modal <dialog>", "#open-dialog", True),
         ("close the dialog", "#close-dialog", False),
         ("aria-modal dialog", "#open-aria", True),
