@@ -8,6 +8,7 @@ journey's events and state never disagree.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import time
@@ -187,11 +188,11 @@ class JourneyService:
         ts = now_ms()
         rows = [event_row(journey, names[step], ts)]
         if step == "application" and journey.get("application_view_ms") is None:
-            await self.store.transition(
-                journey["journey_id"], (journey["status"],), {"application_view_ms": ts}, rows
-            )
-        else:
-            await self.store.add_events(rows)
+            values = {"application_view_ms": ts}
+            with contextlib.suppress(StaleJourney):  # moved on meanwhile: the view still counts
+                await self.store.transition(journey["journey_id"], STEPS, values, rows)
+                return
+        await self.store.add_events(rows)
 
     async def submit_health(
         self, journey_id: str, answers: Mapping[str, object], present_next: bool = False
@@ -212,7 +213,10 @@ class JourneyService:
         if is_declined(questions, answers):
             events.append(event_row(journey, "health_declined", ts))
             values = {"status": "declined", "updated_ms": ts}
-            await self.store.transition(journey_id, ("health", *STEPS[2:]), values, events)
+            try:
+                await self.store.transition(journey_id, STEPS[1:], values, events)
+            except StaleJourney as exc:
+                raise Conflict("该投保流程已在别处更新，请刷新页面", "journey_id") from exc
             return "declined"
         return await self._move(journey, "health", events, present_next)
 
