@@ -151,7 +151,10 @@ def _presence_reasons(c: dict[str, Any]) -> list[str]:
     if c["closed_details"]:
         out.append(f"the notice is inside a closed <details> ({c['closed_details']}): "
                    "it shows only after the buyer opens it")
-    if not c["line_boxes"] and not c["display_none"]:
+    if not c["line_boxes"] and c["tag"] in ("img", "svg", "canvas", "picture", "object"):
+        out.append(f"the notice text is only in an image (<{c['tag']}> {c['selector']}), not "
+                   "in the page's text: its legibility cannot be measured")
+    elif not c["line_boxes"] and not c["display_none"]:
         out.append("the notice has zero size: none of its text is rendered")
     if any(t["visibility"] != "visible" for t in c["texts"]):
         out.append("the notice text is hidden (visibility:hidden)")

@@ -92,6 +92,14 @@ def test_selector_and_pattern_together(desktop_page: Page, site: str) -> None:
     assert check.min_contrast > 10
 
 
+def test_image_found_by_selector_is_text_only_in_an_image(case_page: Page, site: str) -> None:
+    case_page.goto(f"{site}/notice/image_only.html")
+    check = check_first_screen(case_page, selector="#notice")
+    assert not check.passed and "only in an image" in check.reasons[0]
+    check = check_first_screen(case_page, selector="#notice", pattern=PATTERN)
+    assert not check.found and "only in an image" in check.reasons[0]
+
+
 def test_selector_whose_text_does_not_match(desktop_page: Page, site: str) -> None:
     desktop_page.goto(f"{site}/notice/visible.html")
     check = check_first_screen(desktop_page, selector="h1", pattern=PATTERN)
