@@ -89,43 +89,52 @@ def journeys_page(
     if since_ms is not None:
         query = query.where(applications.c.updated_ms >= since_ms)
     rows = conn.execute(query).mappings().all()
-    pays: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    pols: dict[str, list[str]] = defaultdict(list)
-    if rows:
-        # the page is a range of seq: join on it instead of binding thousands of ids
-        in_page = (
-            applications.c.seq > after,
-            applications.c.seq <= rows[-1]["seq"],
-            applications.c.status == "paid",
-        )
-        pay_cols = (payments.c.journey_id, payments.c.payment_id, payments.c.idempotency_key)
-        pay_query = (
-            select(*pay_cols, payments.c.charged_fen)
-            .join(applications, applications.c.journey_id == payments.c.journey_id)
-            .where(*in_page)
-            .order_by(payments.c.created_ms)
-        )
-        for p in conn.execute(pay_query).mappings():
-            pays[p["journey_id"]].append({k: p[k] for k in p if k != "journey_id"})
-        pol_query = (
-            select(policies.c.journey_id, policies.c.policy_number)
-            .join(applications, applications.c.journey_id == policies.c.journey_id)
-            .where(*in_page)
-            .order_by(policies.c.created_ms)
-        )
-        for journey_id, number in conn.execute(pol_query):
-            pols[journey_id].append(number)
+    pays, pols = _payments_and_policies(conn, after, rows[-1]["seq"]) if rows else ({}, {})
     out = [
         {
             "journey_id": r["journey_id"],
             "product": r["product"],
             "cohort": r["cohort"],
             "premium_fen": r["premium_fen"],
-            "charged_fen": sum(p["charged_fen"] for p in pays[r["journey_id"]]),
-            "payments": pays[r["journey_id"]],
-            "policy_numbers": pols[r["journey_id"]],
+            "charged_fen": sum(p["charged_fen"] for p in pays.get(r["journey_id"], [])),
+            "payments": pays.get(r["journey_id"], []),
+            "policy_numbers": pols.get(r["journey_id"], []),
         }
         for r in rows
     ]
     next_after = rows[-1]["seq"] if len(rows) == limit else None
     return out, next_after
+
+
+def _payments_and_policies(
+    conn: Connection, after: int, last_seq: int
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
+    """Payments and policy numbers of the paid journeys with `after < seq <= last_seq`.
+
+    The page is a range of seq: joining on it beats binding thousands of journey ids.
+    """
+    in_page = (
+        applications.c.seq > after,
+        applications.c.seq <= last_seq,
+        applications.c.status == "paid",
+    )
+    pays: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    pols: dict[str, list[str]] = defaultdict(list)
+    pay_cols = (payments.c.journey_id, payments.c.payment_id, payments.c.idempotency_key)
+    pay_query = (
+        select(*pay_cols, payments.c.charged_fen)
+        .join(applications, applications.c.journey_id == payments.c.journey_id)
+        .where(*in_page)
+        .order_by(payments.c.created_ms)
+    )
+    for p in conn.execute(pay_query).mappings():
+        pays[p["journey_id"]].append({k: p[k] for k in p if k != "journey_id"})
+    pol_query = (
+        select(policies.c.journey_id, policies.c.policy_number)
+        .join(applications, applications.c.journey_id == policies.c.journey_id)
+        .where(*in_page)
+        .order_by(policies.c.created_ms)
+    )
+    for journey_id, number in conn.execute(pol_query):
+        pols[journey_id].append(number)
+    return pays, pols
