@@ -193,7 +193,8 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
         recorder.close()
     payload = {**record.to_dict(), "base_url": base_url,
                "duration_s": round(time.monotonic() - started, 3),
-               "thresholds": {"min_font_px": min_font_px, "min_contrast": min_contrast}}
+               "thresholds": {"min_font_px": min_font_px, "min_contrast": min_contrast},
+               "browser": _browser_facts(page)}
     (out / "journey.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2),
                                       encoding="utf-8")
     return record
@@ -275,6 +276,17 @@ def _maybe_check_notice(recorder: JourneyRecorder, journey: Journey, step: Step,
                                screenshot_path=out / "notice.png")
     recorder.notice_checks.append({"step": step.index, "screen_id": step.screen_id,
                                    **check.to_dict()})
+
+
+def _browser_facts(page: Page) -> dict[str, str | None]:
+    """Which browser produced the evidence (for the verdict's tool versions)."""
+    browser = page.context.browser
+    facts: dict[str, str | None] = {"name": browser.browser_type.name if browser else None,
+                                    "version": browser.version if browser else None,
+                                    "user_agent": None}
+    with contextlib.suppress(PlaywrightError):
+        facts["user_agent"] = str(page.evaluate("navigator.userAgent"))
+    return facts
 
 
 def _error_screenshot(page: Page, out: Path) -> None:

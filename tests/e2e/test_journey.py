@@ -38,6 +38,9 @@ def test_demo_journey(chromium: Browser, shop_site: str, tmp_path: Path, name: s
     assert (tmp_path / "notice.png").is_file()
     saved = json.loads((tmp_path / "journey.json").read_text(encoding="utf-8"))
     assert saved["step_count"] == steps and saved["viewport"] == viewport
+    assert saved["browser"]["name"] == "chromium" and saved["browser"]["version"]
+    if viewport == "wechat":
+        assert "MicroMessenger" in saved["browser"]["user_agent"]
     if name == "demo-medical":
         health = next(s for s in record.steps if s.flow_marker == "health")
         assert health.fields_filled == ["q1", "q2", "q3"]
