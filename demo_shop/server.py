@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from demo_shop.options import ServerOptions, add_arguments, options_from
+from demo_shop.options import OptionError, ServerOptions, add_arguments, options_from
 from demo_shop.settings import Settings
 
 BACKLOG = 4096
@@ -61,7 +61,13 @@ def bind_sockets(addresses: Sequence[tuple[str, int]], workers: int) -> list[lis
     reuse_port = hasattr(socket, "SO_REUSEPORT")
     per_worker: list[list[socket.socket]] = [[] for _ in range(workers)]
     for host, port in addresses:
-        first = _bind(host, port, reuse_port)
+        try:
+            if port:  # SO_REUSEPORT would silently share a port another shop listens on
+                _bind(host, port, reuse_port=False).close()
+            first = _bind(host, port, reuse_port)
+        except OSError as exc:
+            raise OptionError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
+                              "--port (0 picks a free one) or stop what uses it") from exc
         per_worker[0].append(first)
         bound_port = first.getsockname()[1]
         for index in range(1, workers):
@@ -165,7 +171,7 @@ def _announce(options: ServerOptions, urls: list[str], pids: list[int]) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(record, fh)
         os.replace(tmp, options.ready_file)
-    print(f"demo shop ({options.variant}, {options.workers} workers) on " + " ".join(urls),
+    print(f"demo shop ({options.variant}, workers: {options.workers}) on " + " ".join(urls),
           file=sys.stderr, flush=True)
 
 

@@ -20,10 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         options = options_from(args)
+        from demo_shop.server import serve
+
+        return serve(options)
     except OptionError as exc:
         if "not a loopback address" in str(exc):
             raise TargetError(str(exc)) from exc
         raise ConfigError(str(exc)) from exc
-    from demo_shop.server import serve
-
-    return serve(options)

@@ -124,3 +124,27 @@ def test_two_workers_writing_concurrently_lose_nothing(tmp_path: Path) -> None:
         summary = httpx.get(shop.url + "/api/reconciliation?summary=only").json()["summary"]
     assert summary["paid"] == summary["payments"] == summary["policies"] == 120
     assert summary["paid_without_policy"] == summary["premium_mismatches"] == 0
+
+
+def test_a_port_in_use_is_refused_not_shared() -> None:
+    import socket
+
+    from demo_shop.server import bind_sockets
+
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # even another shop's
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(OptionError, match=r"cannot listen on 127\.0\.0\.1"):
+            bind_sockets([("127.0.0.1", port)], workers=2)
+    per_worker = bind_sockets([("127.0.0.1", 0), ("127.0.0.2", 0)], workers=2)
+    try:
+        assert [len(socks) for socks in per_worker] == [2, 2]
+        ports = {s.getsockname() for socks in per_worker for s in socks}
+        assert len(ports) == 2  # each address: one port shared by both workers' sockets
+    finally:
+        for socks in per_worker:
+            for sock in socks:
+                sock.close()
