@@ -47,12 +47,16 @@ def raise_open_file_limit() -> int:
 def _bind(host: str, port: int, reuse_port: bool) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if reuse_port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.listen(BACKLOG)
-    sock.set_inheritable(True)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+        sock.set_inheritable(True)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
@@ -66,6 +70,8 @@ def bind_sockets(addresses: Sequence[tuple[str, int]], workers: int) -> list[lis
                 _bind(host, port, reuse_port=False).close()
             first = _bind(host, port, reuse_port)
         except OSError as exc:
+            for sock in {s for socks in per_worker for s in socks}:
+                sock.close()
             raise OptionError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
                               "--port (0 picks a free one) or stop what uses it") from exc
         per_worker[0].append(first)
