@@ -232,15 +232,25 @@ async (args) => {
     if (at < 0) return backgroundOfAncestors(el);
     const layers = [];
     const doc = el.ownerDocument;
-    for (const n of stack.slice(at)) {
-      if (effectiveOpacity(n) === 0) continue;
+    // One layer: null to go on, or the answer (opaque reached, or unknown).
+    const visit = (n, mine) => {
+      if (effectiveOpacity(n) === 0) return null;
       const s = cs(n);
-      const mine = flatContains(n, el);
       if (s.backgroundImage !== 'none') return { color: null, unknown: 'background image or gradient on ' + describe(n) };
       if (!mine && REPLACED.has(n.tagName)) return { color: null, unknown: 'an image or other picture behind the text: ' + describe(n) };
       const c = parseColor(s.backgroundColor);
       if (c[3] > 0) layers.push(c);
-      if (c[3] >= 1) return { color: composite(layers), unknown: null };
+      return c[3] >= 1 ? { color: composite(layers), unknown: null } : null;
+    };
+    // The stack retargets shadow internals to their host, so ancestors are taken from the
+    // flattened tree: reaching an ancestor in the stack visits every ancestor up to it.
+    const chain = ancestorsOrSelf(el);
+    let next = 0;
+    for (const n of stack.slice(at)) {
+      const k = chain.indexOf(n);
+      const seq = k < 0 ? [[n, false]] : chain.slice(next, k + 1).map((m) => [m, true]);
+      if (k >= 0) next = Math.max(next, k + 1);
+      for (const [m, mine] of seq) { const r = visit(m, mine); if (r) return r; }
     }
     if (doc.body && parseColor(cs(doc.documentElement).backgroundColor)[3] === 0 && !stack.includes(doc.body)) {
       const c = parseColor(cs(doc.body).backgroundColor); // the body's background paints the canvas

@@ -19,6 +19,7 @@ PATTERN = r"\d+天犹豫期"
 CASES = [
     ("visible", True, ""),
     ("shadow", True, ""),
+    ("shadow_slotted", True, ""),
     ("iframe_visible", True, ""),
     ("sticky_transparent_overlay", True, ""),
     ("hidden_copy", True, ""),
@@ -26,6 +27,7 @@ CASES = [
     ("sticky_header", False, "covered by header"),
     ("cookie_banner", False, "covered by div.cookie"),
     ("modal", False, "covered by"),
+    ("shadow_covered", False, "notice-box >>> div > div.promo"),
     ("opacity_zero", False, "opacity 0"),
     ("filter_opacity", False, "opacity 0"),
     ("visibility_hidden", False, "visibility:hidden"),
@@ -98,6 +100,14 @@ def test_image_found_by_selector_is_text_only_in_an_image(case_page: Page, site:
     assert not check.passed and "only in an image" in check.reasons[0]
     check = check_first_screen(case_page, selector="#notice", pattern=PATTERN)
     assert not check.found and "only in an image" in check.reasons[0]
+
+
+def test_contrast_sees_backgrounds_inside_shadow_trees(case_page: Page, site: str) -> None:
+    """Slotted text sits on a background painted inside the component's shadow tree."""
+    case_page.goto(f"{site}/notice/shadow_slotted.html")
+    check = check_first_screen(case_page, selector="#notice")
+    assert check.passed and check.min_contrast is not None
+    assert 15.0 < check.min_contrast < 15.5  # #222 on #fffbe6, not on the white page
 
 
 def test_selector_whose_text_does_not_match(desktop_page: Page, site: str) -> None:
