@@ -170,6 +170,8 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.glob("step-*.png"), out / "notice.png", out / "error.png"]:
+        stale.unlink(missing_ok=True)  # a rerun into the same folder must not mix evidence
     recorder = JourneyRecorder(page, out, journey=journey.name, viewport=viewport_name)
     base = base_url or ""
     page.set_default_timeout(action_timeout_ms)

@@ -52,6 +52,7 @@ def test_failed_journey_is_recorded_not_raised(chromium: Browser, shop_site: str
     journey = parse_journey({"name": "broken", "start": "/", "actions": [
         {"do": "click", "selector": "a[data-product=travel]", "advance": True},
         {"do": "click", "selector": "#does-not-exist", "advance": True}]})
+    (tmp_path / "step-09.png").write_bytes(b"from an earlier run")
     context = new_context(chromium, "desktop")
     try:
         record = run_journey(context.new_page(), journey, tmp_path, "desktop",
@@ -61,6 +62,7 @@ def test_failed_journey_is_recorded_not_raised(chromium: Browser, shop_site: str
     assert not record.completed and "does-not-exist" in (record.error or "")
     assert record.step_count == 1
     assert (tmp_path / "error.png").is_file() and (tmp_path / "journey.json").is_file()
+    assert sorted(p.name for p in tmp_path.glob("step-*.png")) == ["step-00.png", "step-01.png"]
 
 
 @pytest.mark.browser
