@@ -1,11 +1,11 @@
-"""Browser evidence written into a run directory, in the layout of docs/contracts.md.
+"""Browser evidence written into a run directory, in the layout the features read.
 
-    <run>/raw/browser/<journey>/<viewport>/journey.json, step-NN.png, notice.png
-    <run>/raw/browser/<journey>/<viewport>/health-errors/journey.json, step-NN.png,
-                                                         form_errors.json, form-errors.png
+    <run>/raw/browser/<folder>/<viewport>/journey.json, step-NN.png, notice.png
+    <run>/raw/browser/health-<product>/<viewport>/form-errors.json, form-errors.png
+                                                 (+ journey.json, step-NN.png of the way there)
 
-These are the calls a step definition makes ("the buyer completes the medical purchase journey
-at the phone viewport"); each opens its own browser context (own cookies) and closes it.
+`folder` is the product code in the features (features/steps/browser_evidence.py), the journey's
+name otherwise. Each call opens its own browser context (own cookies) and closes it.
 """
 
 from __future__ import annotations
@@ -36,16 +36,16 @@ def run_dir_from(environ: Mapping[str, str] | None = None) -> Path:
     return Path(env[ENV_RUN_DIR])
 
 
-def browser_evidence_dir(run_dir: str | Path, journey: str, viewport_name: str) -> Path:
-    return Path(run_dir) / "raw" / "browser" / journey / viewport_name
+def browser_evidence_dir(run_dir: str | Path, folder: str, viewport_name: str) -> Path:
+    return Path(run_dir) / "raw" / "browser" / folder / viewport_name
 
 
 def record_journey(browser: Browser, *, run_dir: str | Path, journey: str | Journey,
-                   viewport_name: str, base_url: str, min_font_px: float = 12.0,
-                   min_contrast: float = 4.5) -> JourneyRecord:
+                   viewport_name: str, base_url: str, folder: str | None = None,
+                   min_font_px: float = 12.0, min_contrast: float = 4.5) -> JourneyRecord:
     """Run a purchase journey (a shipped name like "demo-medical", or a Journey) and save it."""
     spec = builtin_journey(journey) if isinstance(journey, str) else journey
-    out = browser_evidence_dir(run_dir, spec.name, viewport_name)
+    out = browser_evidence_dir(run_dir, folder or spec.name, viewport_name)
     context = new_context(browser, viewport_name)
     try:
         return run_journey(context.new_page(), spec, out, viewport_name, base_url=base_url,
@@ -55,28 +55,30 @@ def record_journey(browser: Browser, *, run_dir: str | Path, journey: str | Jour
 
 
 def record_form_errors(browser: Browser, *, run_dir: str | Path, viewport_name: str,
-                       base_url: str, journey: str | Journey = "demo-medical",
-                       screen: str = "health", submit: str = "#submit",
-                       **check_args: Any) -> FormErrorCheck | None:
-    """Walk `journey` to `screen`, submit its form empty, save form_errors.json.
+                       base_url: str, product: str = "medical",
+                       journey: Journey | None = None, screen: str = "health",
+                       submit: str = "#submit", **check_args: Any) -> FormErrorCheck | None:
+    """Walk the product's journey to `screen`, submit its form empty, save form-errors.json.
 
-    Returns None (and saves the partial journey with its error) when the screen was never
-    reached: the gate must then call the criterion inconclusive, not passed.
+    Following the journey (not a fixed list of clicks) reaches the form through whatever
+    screens a variant puts before it. Returns None, and saves `{"reached": false, ...}`, when
+    the screen was never reached: the gate must call that inconclusive, not passed.
     """
-    spec = builtin_journey(journey) if isinstance(journey, str) else journey
-    out = browser_evidence_dir(run_dir, spec.name, viewport_name) / "health-errors"
+    spec = journey or builtin_journey(f"demo-{product}")
+    out = browser_evidence_dir(run_dir, f"health-{product}", viewport_name)
     context = new_context(browser, viewport_name)
     try:
         page = context.new_page()
         record = run_journey(page, spec, out, viewport_name, base_url=base_url, stop_at=screen)
         reached = bool(record.steps) and record.steps[-1].flow_marker == screen
         if not (record.completed and reached):
-            _write(out / "form_errors.json", {"reached": False, "screen": screen,
-                                              "error": record.error or f"{screen} not reached"})
+            _write(out / "form-errors.json", {
+                "reached": False, "form_found": False, "expected_invalid": [],
+                "problems": [record.error or f"the {screen} screen was not reached"]})
             return None
         check = check_form_errors(page, submit=submit, screenshot_path=out / "form-errors.png",
                                   **check_args)
-        _write(out / "form_errors.json", {"reached": True, "screen": screen, **check.to_dict()})
+        _write(out / "form-errors.json", {"reached": True, **check.to_dict()})
         return check
     finally:
         context.close()

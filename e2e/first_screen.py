@@ -111,7 +111,7 @@ def interpret(raw: dict[str, Any], *, selector: str | None, pattern: str | None,
         frame_depth=best["frame_depth"], cooling_off_days=parse_cooling_off_days(best["text"]),
         thresholds=thresholds, candidates=int(raw.get("candidate_count") or 0),
         observations=observe(best),
-        measurement={**raw, "candidates": [best]},
+        measurement=raw,  # every candidate, so `interpret` can re-judge with other thresholds
     )
 
 

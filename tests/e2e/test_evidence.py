@@ -15,18 +15,19 @@ from harness.errors import ConfigError
 @pytest.mark.browser
 def test_journey_and_form_error_evidence(chromium: Browser, shop_site: str,
                                          tmp_path: Path) -> None:
-    record = record_journey(chromium, run_dir=tmp_path, journey="demo-travel",
+    record = record_journey(chromium, run_dir=tmp_path, journey="demo-travel", folder="travel",
                             viewport_name="phone-small", base_url=shop_site)
-    out = tmp_path / "raw" / "browser" / "demo-travel" / "phone-small"
+    out = tmp_path / "raw" / "browser" / "travel" / "phone-small"
     assert record.completed and (out / "journey.json").is_file()
     assert (out / "step-01.png").is_file() and (out / "notice.png").is_file()
     check = record_form_errors(chromium, run_dir=tmp_path, viewport_name="desktop",
                                base_url=shop_site)
-    saved = json.loads((tmp_path / "raw/browser/demo-medical/desktop/health-errors/"
-                        "form_errors.json").read_text(encoding="utf-8"))
+    saved = json.loads((tmp_path / "raw/browser/health-medical/desktop/form-errors.json")
+                       .read_text(encoding="utf-8"))
     # the stand-in shop's health form has no error handling at all: it submits and moves on
     assert check is not None and saved["reached"] is True
     assert saved["expected_invalid"] == ["q1", "q2", "q3"] and saved["problems"]
+    assert saved["form_found"] is True and saved["screenshot"].endswith("form-errors.png")
 
 
 def test_run_dir_comes_from_the_environment(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from e2e.browser import new_context, viewport
-from e2e.first_screen import check_first_screen
+from e2e.first_screen import check_first_screen, interpret
 
 pytestmark = pytest.mark.browser
 
@@ -122,6 +123,18 @@ def test_thresholds_come_from_the_caller(desktop_page: Page, site: str) -> None:
     desktop_page.goto(f"{site}/notice/visible.html")
     check = check_first_screen(desktop_page, selector="#notice", min_font_px=18)
     assert not check.passed and "16.0 px (minimum 18 px)" in check.reasons[0]
+
+
+def test_stored_measurement_can_be_rejudged_offline(case_page: Page, site: str) -> None:
+    """features/steps re-judge journey.json's measurement with the feature's thresholds."""
+    case_page.goto(f"{site}/notice/small_font.html")
+    stored = json.loads(json.dumps(check_first_screen(case_page, selector="#notice").to_dict()))
+    again = interpret(stored["measurement"], selector=stored["selector"], pattern=None,
+                      min_font_px=8, min_contrast=4.5)
+    assert not stored["passed"] and again.passed and again.min_font_px == 8
+    stricter = interpret(stored["measurement"], selector=None, pattern=None, min_font_px=8,
+                         min_contrast=21)
+    assert not stricter.passed and "minimum 21:1" in stricter.reasons[0]
 
 
 def test_nothing_scrolls_and_the_screenshot_is_the_viewport(desktop_page: Page, site: str,
