@@ -42,6 +42,7 @@ class PurchaseJourneyUser(FastHttpUser):
     products: ClassVar[dict[str, float]] = dict(DEFAULT_PRODUCTS)
     health_questions: int = HEALTH_QUESTIONS
     pay_attempts: int = 2
+    new_visitor_per_journey: bool = False
     purchase_log: PurchaseLog | None = None
     # several base URLs of one store (127.0.0.x / ports): each user keeps one, round robin, so
     # connections spread over destinations (28,232 ports per address pair; ENVIRONMENT.md)
@@ -60,9 +61,13 @@ class PurchaseJourneyUser(FastHttpUser):
     def on_start(self) -> None:
         self._rng = random.Random()
         self.visitor_id = f"load-{uuid.uuid4().hex[:16]}"
+        self._journeys = 0
 
     @task
     def purchase(self) -> None:
+        if self.new_visitor_per_journey and self._journeys:
+            self.visitor_id = f"load-{uuid.uuid4().hex[:16]}"
+        self._journeys += 1
         started = time.perf_counter()
         product = self._rng.choices(list(self.products), weights=list(self.products.values()))[0]
         exception: Exception | None = None

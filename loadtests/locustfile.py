@@ -35,6 +35,10 @@ PurchaseJourneyUser.think = PROFILE.think
 PurchaseJourneyUser.products = dict(PROFILE.products)
 PurchaseJourneyUser.health_questions = int(os.environ.get("HARNESS_LOAD_HEALTH_QUESTIONS", "5"))
 PurchaseJourneyUser.purchase_log = purchase_log_for(str(LOAD_DIR))
+# gray profile: each journey is a new visitor (a user slot is an arrival, not one person who
+# buys again until it works, which would hide a conversion regression)
+PurchaseJourneyUser.new_visitor_per_journey = (
+    os.environ.get("HARNESS_LOAD_NEW_VISITOR_PER_JOURNEY", "0") == "1")
 PurchaseJourneyUser.hosts = tuple(
     h.strip().rstrip("/") for h in os.environ.get("HARNESS_LOAD_HOSTS", "").split(",") if h.strip())
 

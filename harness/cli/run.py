@@ -57,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
     policy = policy_from(args)  # bad waivers stop the run before anything starts
     selected = tuple(a.strip() for a in args.areas.split(",") if a.strip())
     feature_paths(selected)  # an unknown area stops the run before anything starts
+    if args.target:  # so does a target outside 127.0.0.0/8 without --allow-non-local
+        from loadtests.target import check_local_target
+
+        check_local_target(args.target, args.allow_non_local)
     run_dir = new_run_dir(args.reports, args.variant if not args.target else args.target)
     started = dt.datetime.now(dt.UTC)
     info: dict[str, Any] = {"run_id": run_dir.run_id, "started": started.isoformat(),
