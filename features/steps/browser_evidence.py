@@ -8,7 +8,6 @@ gave `--harness-journeys`, else the demo shop's own `demo-<product>`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,6 @@ from typing import Any
 import allure
 
 from harness.readers.browser import JourneyEvidence, read_journey
-
-HEALTH_FORM_CLICKS = {"medical": ("a[data-product=medical]", "#start", "#ack")}
 
 
 class BrowserEvidence:
@@ -46,36 +43,25 @@ class BrowserEvidence:
             self._drive_form_check(product, viewport, out)
         return out / "form-errors.json"
 
-    def _drive_journey(self, product: str, viewport: str, out: Path) -> None:
-        from e2e.browser import new_context
-        from e2e.journey import builtin_journey, load_journey, run_journey
+    def _journey_spec(self, product: str) -> Any:
+        from e2e.journey import builtin_journey, load_journey
 
         custom = self._journeys_dir / f"{product}.toml" if self._journeys_dir else None
-        journey = load_journey(custom) if custom else builtin_journey(f"demo-{product}")
-        context = new_context(self._browser(), viewport)
-        try:
-            run_journey(context.new_page(), journey, out, viewport, base_url=self._store_url())
-        finally:
-            context.close()
+        return load_journey(custom) if custom else builtin_journey(f"demo-{product}")
+
+    def _drive_journey(self, product: str, viewport: str, out: Path) -> None:
+        from e2e.evidence import record_journey
+
+        record_journey(self._browser(), run_dir=self.root.parent.parent,
+                       journey=self._journey_spec(product), viewport_name=viewport,
+                       base_url=self._store_url(), folder=product)
 
     def _drive_form_check(self, product: str, viewport: str, out: Path) -> None:
-        from e2e.browser import new_context
-        from e2e.form_errors import check_form_errors
+        from e2e.evidence import record_form_errors
 
-        out.mkdir(parents=True, exist_ok=True)
-        context = new_context(self._browser(), viewport)
-        try:
-            page = context.new_page()
-            page.goto(self._store_url() + "/")
-            for selector in HEALTH_FORM_CLICKS[product]:
-                page.locator(selector).first.click()
-                page.wait_for_load_state("load")
-            check = check_form_errors(page, submit="#submit",
-                                      screenshot_path=out / "form-errors.png")
-            (out / "form-errors.json").write_text(
-                json.dumps(check.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        finally:
-            context.close()
+        record_form_errors(self._browser(), run_dir=self.root.parent.parent,
+                           viewport_name=viewport, base_url=self._store_url(), product=product,
+                           journey=self._journey_spec(product))
 
 
 def _attach_screens(evidence: JourneyEvidence) -> None:

@@ -38,7 +38,7 @@ def feature_paths(selected: tuple[str, ...] = ()) -> list[str]:
 
 def run_features(run: RunDir, *, target: str | None, offline: bool, variant: str = "good",
                  allow_non_local: bool = False, selected: tuple[str, ...] = (),
-                 quiet: bool = True) -> int:
+                 journeys: Path | None = None, quiet: bool = True) -> int:
     command = [sys.executable, "-m", "pytest", *feature_paths(selected),
                f"--rootdir={PROJECT_ROOT}", "-p", "no:cacheprovider",
                f"--harness-run-dir={run.path}", f"--harness-variant={variant}"]
@@ -49,6 +49,10 @@ def run_features(run: RunDir, *, target: str | None, offline: bool, variant: str
         command.append(f"--harness-target={target}")
     if allow_non_local:
         command.append("--harness-allow-non-local")
+    if journeys is not None:
+        if not journeys.is_dir():
+            raise ConfigError(f"--journeys {journeys}: no such folder of <product>.toml files")
+        command.append(f"--harness-journeys={journeys.resolve()}")
     env = dict(os.environ)
     env["HARNESS_OFFLINE"] = "1" if offline else "0"
     env["HARNESS_RUN_DIR"] = str(run.path)

@@ -47,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "disclosures,purchase_flow); the verdict says so")
     parser.add_argument("--reports", type=Path, default=PROJECT_ROOT / "reports",
                         help="where run directories are made (default: reports/)")
+    parser.add_argument("--journeys", type=Path,
+                        help="folder of <product>.toml purchase journeys for --target "
+                             "(default: the demo shop's, e2e/journeys/demo-*.toml)")
     parser.add_argument("--allow-non-local", action="store_true",
                         help="allow a --target outside 127.0.0.0/8 (you must own it)")
     parser.add_argument("--no-report", action="store_true", help="skip the Allure report")
@@ -83,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
                 sources.append(gray_phase(target, run_dir, args))
         with timer("acceptance features"):
             code = run_features(run_dir, target=target.url, offline=False, variant=args.variant,
-                                allow_non_local=args.allow_non_local, selected=selected)
+                                allow_non_local=args.allow_non_local, selected=selected,
+                                journeys=args.journeys)
             sources.append(Source("acceptance features", code, "pytest features/",
                                   f"log: {run_dir.path / 'features.log'}"))
     with timer("verdict"):

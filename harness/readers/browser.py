@@ -68,6 +68,10 @@ def read_journey(path: Path) -> JourneyEvidence:
 
 def read_form_errors(path: Path) -> FormErrorEvidence:
     data = _read_object(path, "the health-declaration check did not run")
+    if data.get("reached") is False:  # the journey never got to the form
+        return FormErrorEvidence(source=str(path), form_found=False, expected_invalid=(),
+                                 problems=(str(data.get("error") or "form not reached"),),
+                                 screenshot=None)
     try:
         return FormErrorEvidence(source=str(path), form_found=bool(data["form_found"]),
                                  expected_invalid=tuple(data["expected_invalid"]),
