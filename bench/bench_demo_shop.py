@@ -187,6 +187,9 @@ async def _ask(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host:
 IP_BIND_ADDRESS_NO_PORT = 24  # Linux: pick the source port at connect(), not by a bind() search
 
 
+KEEP_SOCKETS: list[socket.socket] = []  # uvloop transports do not own a passed socket object
+
+
 async def _connect(source: str, host: str, port: int) -> tuple[Any, Any]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
@@ -197,6 +200,7 @@ async def _connect(source: str, host: str, port: int) -> tuple[Any, Any]:
     except BaseException:
         sock.close()
         raise
+    KEEP_SOCKETS.append(sock)  # else garbage collection closes the fd under the transport
     return await asyncio.open_connection(sock=sock)
 
 
@@ -212,8 +216,8 @@ async def _hold(source: str, host: str, port: int, count: int, hold_s: float) ->
                     streams.append((reader, writer))
                 else:
                     writer.close()
-            except (TimeoutError, OSError, asyncio.IncompleteReadError):
-                pass
+            except (TimeoutError, OSError, RuntimeError, asyncio.IncompleteReadError):
+                pass  # not opened: counted by its absence
 
     await asyncio.gather(*(open_one() for _ in range(count)))
     opened = len(streams)

@@ -15,6 +15,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from demo_shop.write_lock import WriteLock
+
 T = TypeVar("T")
 Operation = Callable[[Any], Any]
 MAX_LOCK_WAIT_S = 10.0
@@ -28,13 +30,15 @@ class GroupCommit:
     """Queue of write operations of one process, flushed in shared transactions."""
 
     def __init__(self, begin: Callable[[], Any], finish: Callable[[Any, bool], None],
-                 is_busy: Callable[[BaseException], bool]) -> None:
+                 is_busy: Callable[[BaseException], bool], lock: WriteLock | None = None) -> None:
         """`begin()` opens a write transaction and returns its cursor (raising an error for
         which `is_busy(error)` is true while another process holds the lock);
-        `finish(cursor, commit)` commits or rolls back and closes the cursor."""
+        `finish(cursor, commit)` commits or rolls back and closes the cursor; `lock`, when
+        given, is taken around each transaction so that the writing processes take turns."""
         self._begin = begin
         self._finish = finish
         self.is_busy = is_busy
+        self.lock = lock
         self._pending: list[tuple[Operation, asyncio.Future[Any]]] = []
         self._flushing = False
 
@@ -59,6 +63,16 @@ class GroupCommit:
             self._flushing = False
 
     async def _flush(self, batch: list[tuple[Operation, asyncio.Future[Any]]]) -> None:
+        lock = self.lock
+        if lock is not None and not lock.try_acquire():
+            await asyncio.get_running_loop().run_in_executor(None, lock.acquire)
+        try:
+            await self._commit(batch)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    async def _commit(self, batch: list[tuple[Operation, asyncio.Future[Any]]]) -> None:
         try:
             cursor = await self._locked_cursor()
         except BaseException as exc:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from demo_shop.group_commit import GroupCommit
 from demo_shop.schema import metadata
 from demo_shop.statements import Statements
+from demo_shop.write_lock import WriteLock
 
 Values = Mapping[str, Any]
 Row = dict[str, Any]
@@ -68,7 +69,10 @@ class Store:
         dbapi = self.engine.dialect.loaded_dbapi
         self._integrity_errors: tuple[type[BaseException], ...] = (dbapi.IntegrityError,)
         self._operational_errors: tuple[type[BaseException], ...] = (dbapi.OperationalError,)
-        self.writes = GroupCommit(self._begin, self._finish, self._is_busy)
+        database = make_url(db_url).database if self.is_sqlite else None
+        on_disk = database is not None and database not in ("", ":memory:")
+        self._lock = WriteLock.for_database(str(database)) if on_disk else None
+        self.writes = GroupCommit(self._begin, self._finish, self._is_busy, self._lock)
         self._pid = -1
         self._raw_writer: Any = None
         self._raw_reader: Any = None
@@ -138,6 +142,8 @@ class Store:
                 conn.close()
         self._raw_writer = self._raw_reader = self._reader = None
         self._pid = -1
+        if self._lock is not None:
+            self._lock.close()
         self.engine.dispose()
 
     # --- reads -------------------------------------------------------------------------------

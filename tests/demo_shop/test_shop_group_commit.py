@@ -95,3 +95,37 @@ def test_a_lock_held_too_long_is_reported_as_busy(tmp_path: Path,
         asyncio.run(store.writes.run(_insert("y")))
     other.execute("ROLLBACK")
     assert store.keys() == []
+
+
+def test_the_write_lock_makes_writers_take_turns(tmp_path: Path) -> None:
+    from demo_shop.write_lock import WriteLock
+
+    path = str(tmp_path / "x.writelock")
+    first, second = WriteLock(path), WriteLock(path)
+    assert first.try_acquire()
+    assert not second.try_acquire()
+    first.release()
+    assert second.try_acquire()
+    second.release()
+    first.close()
+    second.close()
+
+
+def test_a_flush_waits_for_the_write_lock_in_a_thread(tmp_path: Path) -> None:
+    from demo_shop.write_lock import WriteLock
+
+    store = Recorder(tmp_path / "g.db")
+    store.writes.lock = WriteLock(str(tmp_path / "g.writelock"))
+    holder = WriteLock(str(tmp_path / "g.writelock"))
+    assert holder.try_acquire()
+
+    async def main() -> int:
+        asyncio.get_running_loop().call_later(0.05, holder.release)
+        result: int = await store.writes.run(_insert("z"))
+        return result
+
+    assert asyncio.run(main()) == 1
+    assert store.keys() == ["z"]
+    assert holder.try_acquire()  # released again by the flush
+    holder.close()
+    store.writes.lock.close()
