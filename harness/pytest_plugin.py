@@ -174,6 +174,25 @@ def _criterion_for(item: pytest.Item, outcome: Outcome) -> Criterion:
                      scenario=scenario, tags=tags, outcome=outcome)
 
 
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any,
+                               scenario: Any) -> None:
+    """Allure labels from the Gherkin: severity, suite = feature, parent suite = area tag."""
+    try:
+        import allure
+    except ImportError:
+        return
+    tags = set(scenario.tags) | set(feature.tags)
+    severity = next((t for t in tags if t in _SEVERITIES), None)
+    if severity:
+        allure.dynamic.severity(allure.severity_level(severity))
+    areas = sorted(t for t in tags if t.islower() and t not in _SEVERITIES)
+    if areas:
+        allure.dynamic.parent_suite(areas[0].replace("_", " "))
+    allure.dynamic.suite(feature.name)
+    for requirement in sorted(t for t in tags if t.startswith("REQ-")):
+        allure.dynamic.label("requirement", requirement)
+
+
 def _attach(criterion: Criterion) -> None:
     try:
         import allure

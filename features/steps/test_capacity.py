@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, scenarios, then
 
+from features.steps.attachments import attach_files
 from harness.gates.load import error_ratio_gate, generator_validity_gate, percentile_gate
 from harness.model import Outcome, Status
 from harness.pytest_plugin import RecordCriterion
@@ -37,7 +38,9 @@ class LoadEvidence:
 
 @given("the load test evidence of this run", target_fixture="load")
 def load_evidence(harness_run_dir: Path) -> LoadEvidence:
-    return LoadEvidence(harness_run_dir / "raw" / "load")
+    load_dir = harness_run_dir / "raw" / "load"
+    attach_files(load_dir / "report.html", load_dir / "stats.csv", load_dir / "phases.json")
+    return LoadEvidence(load_dir)
 
 
 @given(parsers.parse("the load test counts as valid only with every worker at most "

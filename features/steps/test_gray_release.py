@@ -7,8 +7,10 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, scenarios, then
 
+from features.steps.attachments import attach_files
 from harness.errors import EvidenceError
 from harness.gates.gray import conversion_gate, error_rate_gate, sample_ratio_gate
+from harness.gray.chart import write_charts
 from harness.gray.comparison import GrayComparison, compare
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.cohort import read_cohort_events
@@ -27,7 +29,9 @@ def gray_events(harness_run_dir: Path) -> GrayComparison:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise EvidenceError(f"the configured gray split is unknown ({exc}): it is needed for "
                             "the sample-ratio test", path=str(split_path)) from exc
-    return compare(read_cohort_events(str(events)), gray_share)
+    comparison = compare(read_cohort_events(str(events)), gray_share)
+    attach_files(*write_charts(comparison, gray_dir))
+    return comparison
 
 
 @then(parsers.parse("样本比例检验的p值不低于{alpha:g}"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pytest_bdd import given, scenarios, then
 
+from features.steps.attachments import attach_files
 from harness.gates.integrity import integrity_gate
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.generator import (
@@ -33,6 +34,7 @@ class Reconciliation:
 @given("the purchases completed by the load test and the store's reconciliation",
        target_fixture="reconciliation")
 def reconciliation(harness_run_dir: Path) -> Reconciliation:
+    attach_files(harness_run_dir / "raw" / "store" / "reconciliation.json")
     return Reconciliation(read_purchases(harness_run_dir / "raw" / "load" / "purchases.jsonl"),
                           read_reconciliation(harness_run_dir / "raw" / "store" /
                                               "reconciliation.json"))
