@@ -69,6 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _deselect_on_request(config, items)
     plan = []
     for item in items:
         info = scenario_of(item)
@@ -88,6 +89,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         run_dir.mkdir(parents=True, exist_ok=True)
         lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in plan)
         (run_dir / PLAN_FILE).write_text(lines, encoding="utf-8")
+
+
+def _deselect_on_request(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Scenarios tagged @on_request (the peak load: many minutes) run only when their step
+    module or feature file is named on the command line, as `harness run` does."""
+    named = {Path(str(arg).split("::")[0]).resolve() for arg in config.args}
+    keep, drop = [], []
+    for item in items:
+        info = scenario_of(item)
+        on_request = info is not None and "on_request" in info[2]
+        if on_request and item.path.resolve() not in named:
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def scenario_of(item: pytest.Item) -> tuple[str, str, tuple[str, ...], str] | None:

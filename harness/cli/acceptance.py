@@ -26,14 +26,24 @@ def areas() -> tuple[str, ...]:
     return tuple(sorted(p.stem.removeprefix("test_") for p in STEPS_DIR.glob("test_*.py")))
 
 
+# areas judged only when their evidence is asked for: the peak load takes many minutes
+ON_REQUEST = frozenset({"capacity_peak"})
+
+
+def default_areas(load_profile: str = "smoke") -> tuple[str, ...]:
+    """Every area but those on request; the peak profile swaps `capacity` for `capacity_peak`."""
+    chosen = [a for a in areas() if a not in ON_REQUEST]
+    if load_profile == "peak":
+        chosen = [a for a in chosen if a != "capacity"] + ["capacity_peak"]
+    return tuple(chosen)
+
+
 def feature_paths(selected: tuple[str, ...] = ()) -> list[str]:
     unknown = sorted(set(selected) - set(areas()))
     if unknown:
         raise ConfigError(f"unknown area(s) {', '.join(unknown)}; the areas are "
                           f"{', '.join(areas())}")
-    if not selected:
-        return [str(PROJECT_ROOT / "features")]
-    return [str(STEPS_DIR / f"test_{area}.py") for area in selected]
+    return [str(STEPS_DIR / f"test_{area}.py") for area in (selected or default_areas())]
 
 
 def run_features(run: RunDir, *, target: str | None, offline: bool, variant: str = "good",

@@ -55,17 +55,18 @@ def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
 def load_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Source:
     from loadtests.launcher import LoadRequest, run_load
 
-    request = LoadRequest(profile="smoke", target=target.url, run_dir=run_dir.path,
+    request = LoadRequest(profile=args.load_profile, target=target.url, run_dir=run_dir.path,
                           workers=args.load_workers, allow_non_local=args.allow_non_local)
     try:
         result = run_load(request)
     except HarnessError as exc:
-        return Source("load (smoke)", 4, "locust", str(exc))
+        return Source(f"load ({args.load_profile})", 4, "locust", str(exc))
     detail = (f"{result.purchases} purchases in {result.duration_s:.0f} s; workers exit "
               f"{list(result.worker_exit_codes)}")
     if result.reconciliation_error:
         detail += f"; reconciliation: {result.reconciliation_error}"
-    return Source("load (smoke)", result.master_exit_code, " ".join(result.command), detail)
+    return Source(f"load ({args.load_profile})", result.master_exit_code,
+                  " ".join(result.command), detail)
 
 
 def gray_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Source:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.cli.acceptance import feature_paths, run_features
+from harness.cli.acceptance import default_areas, feature_paths, run_features
 from harness.cli.phases import gray_phase, load_phase, start_target
 from harness.cli.report import build_report
 from harness.cli.verdict import add_policy_arguments, judge, policy_from, print_summary
@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="demo shop release variant (default: good)")
     parser.add_argument("--gray-percent", type=float, default=50.0,
                         help="share of demo-shop visitors on the new version (default: 50)")
+    parser.add_argument("--load-profile", default="smoke", choices=("smoke", "peak"),
+                        help="load profile of the load phase: smoke (~25 s) or peak (100,000 "
+                             "purchasers, many minutes; judged by the capacity_peak features)")
     parser.add_argument("--load-workers", type=int, default=2, help="Locust worker processes")
     parser.add_argument("--gray-users", type=int, default=3000,
                         help="simulated visitors of the gray phase (default: 3000)")
@@ -60,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     policy = policy_from(args)  # bad waivers stop the run before anything starts
     selected = tuple(a.strip() for a in args.areas.split(",") if a.strip())
     feature_paths(selected)  # an unknown area stops the run before anything starts
+    selected = selected or default_areas(args.load_profile)
     if args.target:  # so does a target outside 127.0.0.0/8 without --allow-non-local
         from loadtests.target import check_local_target
 
@@ -69,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     info: dict[str, Any] = {"run_id": run_dir.run_id, "started": started.isoformat(),
                             "variant": None if args.target else args.variant,
                             "gray_percent": args.gray_percent,
-                            "areas": ",".join(selected) or "all",
+                            "areas": ",".join(selected) if args.areas else "all",
+                            "load_profile": args.load_profile,
                             "git_commit": git_commit(PROJECT_ROOT),
                             "tools": tool_versions(), "phases_s": {}}
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")

@@ -37,13 +37,14 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.cli.acceptance import run_features
+    from harness.cli.acceptance import default_areas, run_features
 
     run_dir = open_run_dir(args.run_dir)
     sources: list[Source] = []
     if not args.no_rejudge:
         _set_aside(run_dir)
-        selected = areas_of(run_dir.read_run_info())
+        info = run_dir.read_run_info()
+        selected = areas_of(info) or default_areas(str(info.get("load_profile", "smoke")))
         code = run_features(run_dir, target=None, offline=True, selected=selected)
         sources.append(Source("acceptance features (offline re-judge)", code,
                               "pytest features/ (offline)"))

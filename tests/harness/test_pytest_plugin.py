@@ -116,3 +116,14 @@ def test_chinese_gherkin(pytester: pytest.Pytester) -> None:
     assert record["feature"] == "投保流程"
     assert record["scenario"] == "百万医疗险的投保步数"
     assert record["status"] == "passed"
+
+
+def test_on_request_scenarios_run_only_when_named(pytester: pytest.Pytester) -> None:
+    feature = FEATURE.replace("@purchase_flow", "@purchase_flow @on_request")
+    pytester.makefile(".feature", gate=feature)
+    pytester.makepyfile(test_gate=STEPS)
+    run_dir = pytester.path / "run"
+    result = pytester.runpytest(*ARGS, f"--harness-run-dir={run_dir}")
+    result.assert_outcomes(deselected=3)
+    result = pytester.runpytest(*ARGS, f"--harness-run-dir={run_dir}", "test_gate.py")
+    result.assert_outcomes(passed=1, failed=2)

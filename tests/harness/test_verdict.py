@@ -67,7 +67,7 @@ def test_active_waiver_turns_failure_into_warning() -> None:
     policy = Policy(waivers=(waiver,), today=dt.date(2026, 11, 21))
     verdict = decide([criterion("a :: x"), criterion("b :: y", Status.FAILED)], policy)
     assert verdict.decision is Decision.GO
-    waived = [c for c in verdict.criteria if c.id == "b :: y"][0]
+    waived = next(c for c in verdict.criteria if c.id == "b :: y")
     assert waived.status is Status.WAIVED
     assert "Li Wei" in waived.outcome.message
 
