@@ -3,13 +3,13 @@ values. A missing, unreadable or malformed file raises EvidenceError naming file
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.errors import EvidenceError
+from harness.readers.evidence_file import read_json_object
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,45 @@ def read_form_errors(path: Path) -> FormErrorEvidence:
 
 
 def _read_object(path: Path, hint: str) -> dict[str, Any]:
-    if not path.is_file():
-        raise EvidenceError(f"missing ({hint})", path=str(path))
+    return read_json_object(path, hint)
+
+
+@dataclass(frozen=True)
+class NoticeSpotEvidence:
+    """One viewport of a `harness check notice` spot check (e2e.spot's output)."""
+
+    viewport: str
+    width: int
+    height: int
+    http_status: int | None
+    error: str | None
+    found: bool
+    reasons: tuple[str, ...]
+    text: str
+    measurements: Mapping[str, Any]
+    screenshot: str | None
+
+
+_SPOT_MEASUREMENTS = ("lines", "lines_in_viewport", "min_font_px", "min_contrast",
+                      "effective_opacity", "covered_by", "bbox", "cooling_off_days",
+                      "in_shadow_dom", "frame_depth", "selector")
+
+
+def read_notice_spots(data: Mapping[str, Any], source: str) -> tuple[NoticeSpotEvidence, ...]:
+    """The per-viewport entries of a spot check; malformed output raises EvidenceError."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise EvidenceError(f"unreadable or truncated JSON: {exc}", path=str(path)) from exc
-    if not isinstance(data, dict):
-        raise EvidenceError("expected a JSON object", path=str(path))
-    return data
+        spots = []
+        for entry in data["viewports"]:
+            check = entry.get("check") or {}
+            spots.append(NoticeSpotEvidence(
+                viewport=str(entry["viewport"]), width=int(entry["width"]),
+                height=int(entry["height"]), http_status=entry.get("http_status"),
+                error=entry.get("error"), found=bool(check.get("found")),
+                reasons=tuple(str(r) for r in check.get("reasons") or ()),
+                text=str(check.get("text") or ""),
+                measurements={k: check.get(k) for k in _SPOT_MEASUREMENTS if k in check},
+                screenshot=check.get("screenshot")))
+        return tuple(spots)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise EvidenceError(f"malformed spot-check output: field {exc} is missing or invalid",
+                            path=source) from exc

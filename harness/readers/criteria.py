@@ -6,11 +6,12 @@ turns that into INCONCLUSIVE. Planned criteria that never recorded are the calle
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 from harness.errors import EvidenceError
 from harness.model import Criterion
+from harness.readers.evidence_file import read_json_lines
 
 CRITERIA_FILE = "criteria.jsonl"
 PLAN_FILE = "plan.jsonl"
@@ -29,11 +30,11 @@ def read_criteria(path: Path) -> list[Criterion]:
     return list(by_id.values())
 
 
-def read_plan(path: Path) -> list[dict[str, object]]:
+def read_plan(path: Path) -> list[dict[str, Any]]:
     """The criteria the collected scenarios promise (id, feature, scenario, tags); [] if absent."""
     if not path.is_file():
         return []
-    plan: list[dict[str, object]] = []
+    plan: list[dict[str, Any]] = []
     for number, record in _json_lines(path):
         for name in ("id", "feature", "scenario", "tags"):
             if name not in record:
@@ -43,25 +44,10 @@ def read_plan(path: Path) -> list[dict[str, object]]:
     return plan
 
 
-def _json_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvidenceError(f"cannot read: {exc}", path=str(path)) from exc
-    records: list[tuple[int, dict[str, object]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line, parse_constant=_reject_constant)
-        except (json.JSONDecodeError, ValueError) as exc:
-            raise EvidenceError(f"not valid JSON ({exc}); the file may be truncated: "
-                                "re-run the features", path=str(path), line=number) from exc
+def _json_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    records = []
+    for number, record in read_json_lines(path, "run the acceptance features first"):
         if not isinstance(record, dict):
             raise EvidenceError("each line must be a JSON object", path=str(path), line=number)
         records.append((number, record))
     return records
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a measurement")

@@ -45,7 +45,7 @@ def test_nan_is_rejected(tmp_path: Path) -> None:
     text = json.dumps(record).replace('"observed": 5', '"observed": NaN')
     path = tmp_path / "criteria.jsonl"
     path.write_text(text + "\n")
-    with pytest.raises(EvidenceError, match="NaN is not a measurement"):
+    with pytest.raises(EvidenceError, match="NaN is not a number the harness accepts"):
         read_criteria(path)
 
 
