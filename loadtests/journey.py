@@ -1,17 +1,19 @@
 """The simulated buyer: one Locust FastHttpUser walking the JSON purchase journey of
 docs/contracts.md (start → notice → health → application → pay), pausing like a person.
 
-Request names are the step names (`1 start` ... `5 pay`) so criteria can name a step; the whole
-purchase is one more custom event `purchase` (request type JOURNEY) timed from the first
-request to the policy number, think time included. Every payment attempt is written to the
-client-side purchase log for the integrity reconciliation. No thresholds here: judging is
-`harness.gates`' job.
+The user follows the `next` of each answer, so the screens a release adds (the `long-flow`
+variant's extra-1 and extra-2) are walked too. Request names are the step names (`1 start` ...
+`5 pay`, an added screen `4+ extra-1`) so criteria can name a step; the whole purchase is one
+more custom event `purchase` (request type JOURNEY) timed from the first request to the policy
+number, think time included. Every payment attempt is written to the client-side purchase log
+for the integrity reconciliation. No thresholds here: judging is `harness.gates`' job.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import re
 import time
 import uuid
 from pathlib import Path
@@ -28,6 +30,18 @@ from loadtests.think import ThinkTimes
 
 HEALTH_QUESTIONS = 5
 _HOST_TURN = itertools.count()
+# request names of the known screens; criteria name them ("the p95 of 4 application")
+STEP_NAMES = {"notice": "2 notice", "health": "3 health", "application": "4 application"}
+PAY_STEPS = ("confirm", "pay")
+DEAD_ENDS = ("declined",)
+SAFE_STEP = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+MAX_SCREENS = 12
+
+
+def request_name(step: str) -> str:
+    """`4 application`; a screen only some releases have (extra-1) is `4+ extra-1`, so it sorts
+    between the application and payment in Locust's tables."""
+    return STEP_NAMES.get(step, f"4+ {step}")
 
 
 class JourneyAborted(Exception):
@@ -81,25 +95,40 @@ class PurchaseJourneyUser(FastHttpUser):
             exception=exception, context={"product": product})
 
     def _walk(self, product: str) -> None:
+        """Follow the store's `next` answers from the start to payment, whatever screens it
+        puts in between (the long-flow variant adds extra-1 and extra-2): a screen this user
+        does not know is a plain POST {} named after it, so the flow is the store's, not ours."""
         body = self._post("1 start", "/api/journeys",
                           {"product": product, "visitor_id": self.visitor_id}, (201, 200),
-                          ("journey_id",))
+                          ("journey_id", "next"))
         jid = body["journey_id"]
-        self._pause("notice")
-        body = self._post("2 notice", f"/api/journeys/{jid}/notice", {}, (200,), ("next",))
-        if body["next"] == "health":
-            self._pause("health")
-            answers = {f"q{i}": "no" for i in range(1, self.health_questions + 1)}
-            body = self._post("3 health", f"/api/journeys/{jid}/health", {"answers": answers},
-                              (200,), ("next",))
-            if body["next"] != "application":
-                raise JourneyAborted(f"health answered 'no' everywhere but next={body['next']}")
-        self._pause("application")
-        body = self._post("4 application", f"/api/journeys/{jid}/application",
-                          random_application(self._rng), (200,), ("premium_fen",))
-        quoted_fen = int(body["premium_fen"])
+        quoted_fen: int | None = None
+        step = str(body["next"])
+        for _ in range(MAX_SCREENS):
+            if step in PAY_STEPS:
+                break
+            if step in DEAD_ENDS or not SAFE_STEP.fullmatch(step):
+                raise JourneyAborted(f"the store sent the buyer to {step!r} before payment")
+            self._pause(step if step in self.think.ranges_s else "extra")
+            need = ("next", "premium_fen") if step == "application" else ("next",)
+            body = self._post(request_name(step), f"/api/journeys/{jid}/{step}",
+                              self._payload(step), (200,), need)
+            if "premium_fen" in body:
+                quoted_fen = int(body["premium_fen"])
+            step = str(body["next"])
+        else:
+            raise JourneyAborted(f"no payment after {MAX_SCREENS} screens (last: {step!r})")
+        if quoted_fen is None:
+            raise JourneyAborted("reached payment without a quoted premium")
         self._pause("pay")
         self._pay(jid, product, quoted_fen)
+
+    def _payload(self, step: str) -> dict[str, Any]:
+        if step == "health":
+            return {"answers": {f"q{i}": "no" for i in range(1, self.health_questions + 1)}}
+        if step == "application":
+            return random_application(self._rng)
+        return {}
 
     def _pay(self, jid: str, product: str, quoted_fen: int) -> None:
         """Pay with one idempotency key; a lost answer is retried with the same key, which the

@@ -53,6 +53,9 @@ class Profile:
     phases: tuple[Phase, ...]
     think: ThinkTimes = field(default_factory=ThinkTimes)
     products: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_PRODUCTS))
+    # screens the store adds before payment (long-flow: 2); only the planned rate uses it, the
+    # user follows whatever `next` the store answers
+    extra_steps: int = 0
 
     @property
     def duration_s(self) -> float:
@@ -82,7 +85,8 @@ class Profile:
     @property
     def requests_per_purchase(self) -> float:
         total = sum(self.products.values())
-        return sum(w * REQUESTS_PER_PURCHASE[p] for p, w in self.products.items()) / total
+        per_product = sum(w * REQUESTS_PER_PURCHASE[p] for p, w in self.products.items())
+        return per_product / total + self.extra_steps
 
     @property
     def think_per_purchase_s(self) -> float:
@@ -91,7 +95,8 @@ class Profile:
         medical_share = self.products.get("medical", 0.0) / total
         t = self.think
         return (t.mean_s("notice") + medical_share * t.mean_s("health")
-                + t.mean_s("application") + t.mean_s("pay") + t.mean_s("between"))
+                + t.mean_s("application") + t.mean_s("pay") + t.mean_s("between")
+                + self.extra_steps * t.mean_s("extra"))
 
     def planned_rps(self, users: int, avg_response_s: float) -> float:
         """Closed-loop rate: each user makes R requests per (think + R * response time)."""
@@ -110,7 +115,8 @@ class Profile:
 
 def profile_from_env(name: str, environ: Mapping[str, str]) -> Profile:
     """Build the named profile; `HARNESS_LOAD_USERS`, `_RAMP_S`, `_HOLD_S`, `_SPIKE_USERS`,
-    `_SPIKE_S`, `_RECOVERY_S`, `_PRODUCTS`, `_THINK_S`, `_THINK_SCALE` override defaults."""
+    `_SPIKE_S`, `_RECOVERY_S`, `_PRODUCTS`, `_THINK_S`, `_THINK_SCALE`, `_EXTRA_STEPS` override
+    defaults."""
     if name not in _DEFAULTS:
         raise ValueError(f"unknown load profile {name!r}; use one of {', '.join(_DEFAULTS)}")
     values = {k: float(v) for k, v in _DEFAULTS[name].items()}
@@ -128,7 +134,10 @@ def profile_from_env(name: str, environ: Mapping[str, str]) -> Profile:
         raise ValueError("HARNESS_LOAD_USERS must be at least 1")
     think = ThinkTimes.from_env(environ, default_scale=values["think_scale"])
     products = parse_products(environ.get("HARNESS_LOAD_PRODUCTS", ""))
-    return Profile(name, build_phases(values), think, products)
+    raw_extra = environ.get("HARNESS_LOAD_EXTRA_STEPS", "0").strip() or "0"
+    if not raw_extra.isdigit():
+        raise ValueError(f"HARNESS_LOAD_EXTRA_STEPS={raw_extra!r} is not a whole number")
+    return Profile(name, build_phases(values), think, products, int(raw_extra))
 
 
 def build_phases(v: Mapping[str, float]) -> tuple[Phase, ...]:

@@ -19,6 +19,7 @@ DEFAULT_THINK_S: dict[str, tuple[float, float]] = {
     "application": (10.0, 30.0),  # answer the health questions
     "pay": (30.0, 90.0),         # fill the application form, then confirm and pay
     "between": (20.0, 60.0),     # after a purchase, before the next one
+    "extra": (3.0, 8.0),         # a screen only some releases add (long-flow: extra-1, extra-2)
 }
 
 STEPS_BEFORE = ("notice", "health", "application", "pay")

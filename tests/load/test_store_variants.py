@@ -1,0 +1,81 @@
+"""Real load runs (Locust master + 2 workers) against the real demo shop's release variants,
+judged by the real readers and gates: the load user follows the store's flow, and a slow store
+fails the capacity criteria for the right reason (latency, with a valid generator)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.gates.integrity import integrity_gate
+from harness.gates.load import error_ratio_gate, generator_validity_gate, percentile_gate
+from harness.model import Status
+from harness.readers.generator import (
+    read_generator_health,
+    read_load_plan,
+    read_purchases,
+    read_reconciliation,
+)
+from harness.readers.locust import read_locust_stats, read_phase_stats
+from loadtests.launcher import LoadRequest, run_load
+
+pytestmark = pytest.mark.slow
+
+
+def _shop(variant: str) -> Iterator[str]:
+    from demo_shop.server import start_in_background
+
+    shop = start_in_background(variant=variant, port=0, workers=1)
+    try:
+        yield str(shop.url)
+    finally:
+        shop.stop()
+
+
+@pytest.fixture(scope="module")
+def long_flow_url() -> Iterator[str]:
+    yield from _shop("long-flow")
+
+
+@pytest.fixture(scope="module")
+def slow_url() -> Iterator[str]:
+    yield from _shop("slow")
+
+
+def test_the_load_user_follows_the_long_flow_to_payment(long_flow_url: str,
+                                                        tmp_path: Path) -> None:
+    overrides = {"HARNESS_LOAD_USERS": "10", "HARNESS_LOAD_RAMP_S": "2",
+                 "HARNESS_LOAD_HOLD_S": "8", "HARNESS_LOAD_EXTRA_STEPS": "2"}
+    run_load(LoadRequest("smoke", long_flow_url, tmp_path, workers=2, overrides=overrides))
+    load = tmp_path / "raw" / "load"
+    stats = read_locust_stats(load / "stats.csv")
+    for name in ("4+ extra-1", "4+ extra-2", "5 pay"):
+        row = stats.get(name)
+        assert row is not None and row.request_count > 0, (name, stats.names)
+    errors = error_ratio_gate(stats, 0.0)
+    assert errors.status is Status.PASSED, (load / "failures.csv").read_text(encoding="utf-8")
+    integrity = integrity_gate(read_purchases(load / "purchases.jsonl"),
+                               read_reconciliation(tmp_path / "raw/store/reconciliation.json"))
+    assert integrity.status is Status.PASSED, integrity.message
+
+
+def test_a_slow_store_fails_on_latency_with_a_valid_generator(slow_url: str,
+                                                              tmp_path: Path) -> None:
+    """The slow variant adds 2 ms per request in flight: 150 buyers with almost no think time
+    keep ~100 requests in flight, so each waits ~200 ms; the generator stays far from its limits
+    (a few hundred requests/s), so the criterion fails on the store's latency, not
+    INCONCLUSIVE."""
+    overrides = {"HARNESS_LOAD_USERS": "150", "HARNESS_LOAD_RAMP_S": "3",
+                 "HARNESS_LOAD_HOLD_S": "12", "HARNESS_LOAD_THINK_SCALE": "0.002"}
+    run_load(LoadRequest("smoke", slow_url, tmp_path, workers=2, overrides=overrides))
+    load = tmp_path / "raw" / "load"
+    validity = generator_validity_gate(read_generator_health(load / "generator.jsonl"),
+                                       read_load_plan(load / "phases.json"))
+    assert validity.status is Status.PASSED, validity.message
+    steady = read_phase_stats(load / "phase_stats.jsonl", ["steady"])
+    latency = percentile_gate(steady, "4 application", 95, 100)
+    assert latency.status is Status.FAILED, latency.message
+    assert latency.observed is not None and float(latency.observed) > 100
+    assert error_ratio_gate(steady, 0.001).status is Status.PASSED
