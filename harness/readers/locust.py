@@ -21,9 +21,9 @@ from harness.errors import EvidenceError
 from harness.readers.generator import Fields, json_lines
 
 __all__ = [
-    "FailureRecord", "HistoryRow", "LocustStats", "RequestStats",
-    "read_failures", "read_locust_stats", "read_phase_stats", "read_stats_history",
-    "read_stats_json",
+    "FailureRecord", "HistoryRow", "LocustStats", "RequestHistory", "RequestStats",
+    "read_failures", "read_locust_stats", "read_phase_stats", "read_request_history",
+    "read_stats_history", "read_stats_json",
 ]
 
 PERCENTILE_COLUMNS = ("50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%",
@@ -81,7 +81,10 @@ class LocustStats:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One Aggregated line of stats_history.csv (Locust writes one per second)."""
+    """One line of stats_history.csv (Locust writes one per second and request name).
+
+    `p95_ms` is Locust's *current* percentile: over roughly the last 10 seconds
+    (locust.stats.CURRENT_RESPONSE_TIME_PERCENTILE_WINDOW), not since the start."""
 
     timestamp_s: int
     user_count: int
@@ -90,6 +93,16 @@ class HistoryRow:
     p95_ms: float | None
     total_requests: int
     total_failures: int
+    name: str = AGGREGATED
+    request_type: str = ""
+
+
+@dataclass(frozen=True)
+class RequestHistory:
+    """stats_history.csv per HTTP request name (not Aggregated, not the `purchase` event)."""
+
+    rows: Mapping[str, tuple[HistoryRow, ...]]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -121,21 +134,37 @@ def read_locust_stats(path: Path) -> LocustStats:
     return LocustStats(tuple(rows), str(path))
 
 
-def read_stats_history(path: Path) -> tuple[HistoryRow, ...]:
-    """Aggregated rows of stats_history.csv in time order ("N/A" percentile -> None)."""
-    out = []
+def read_stats_history(path: Path, name: str = AGGREGATED) -> tuple[HistoryRow, ...]:
+    """The rows of one name (default Aggregated) of stats_history.csv in time order ("N/A"
+    percentile -> None)."""
+    out = [r for r in _history_rows(path) if r.name == name]
+    if not out:
+        raise EvidenceError(f"no {name} rows", path=str(path))
+    return tuple(out)
+
+
+def read_request_history(path: Path) -> RequestHistory:
+    """Every HTTP request name's rows of stats_history.csv (Locust's --csv-full-history), in
+    time order; the Aggregated row and JOURNEY events (think time included) are left out."""
+    rows: dict[str, list[HistoryRow]] = {}
+    for r in _history_rows(path):
+        if r.name != AGGREGATED and r.request_type != "JOURNEY":
+            rows.setdefault(r.name, []).append(r)
+    if not rows:
+        raise EvidenceError("no per-request rows: was Locust run with --csv-full-history?",
+                            path=str(path))
+    return RequestHistory({k: tuple(v) for k, v in rows.items()}, str(path))
+
+
+def _history_rows(path: Path) -> Iterator[HistoryRow]:
     for line, row in _csv_rows(path, HISTORY_COLUMNS):
-        if row["Name"] != AGGREGATED:
-            continue
         cell = _Cells(path, line, row)
-        out.append(HistoryRow(
+        yield HistoryRow(
             timestamp_s=cell.count("Timestamp"), user_count=cell.count("User Count"),
             rps=cell.number("Requests/s"), failures_per_s=cell.number("Failures/s"),
             p95_ms=cell.optional_number("95%"), total_requests=cell.count("Total Request Count"),
-            total_failures=cell.count("Total Failure Count")))
-    if not out:
-        raise EvidenceError("no Aggregated rows", path=str(path))
-    return tuple(out)
+            total_failures=cell.count("Total Failure Count"), name=row["Name"] or AGGREGATED,
+            request_type=row["Type"])
 
 
 def read_failures(path: Path) -> tuple[FailureRecord, ...]:
