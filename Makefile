@@ -11,7 +11,8 @@ demo: setup
 
 # the fast part in parallel, then the whole-gate tests one at a time (a busy machine would
 # make their load tests invalid, which the gate rightly reports as INCONCLUSIVE)
-test: setup
+test:
+	@scripts/setup.sh --with-postgres
 	$(PY) -m pytest -n 2 -m "not gate" tests
 	$(PY) -m pytest -m gate tests
 
@@ -24,6 +25,7 @@ bench: setup
 	$(PY) bench/bench_demo_shop.py
 	$(PY) bench/bench_gray.py
 	$(PY) bench/bench_load.py
+	$(PY) bench/bench_gate.py
 
 clean:
 	rm -rf reports/2* reports/latest .pytest_cache

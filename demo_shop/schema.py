@@ -7,6 +7,7 @@ idempotency key and one policy per payment, whatever the application code does.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
     Index,
@@ -29,9 +30,9 @@ applications = Table(
     Column("product", String(16), nullable=False),
     Column("plan", String(16), nullable=False),
     Column("status", String(16), nullable=False),
-    Column("created_ms", Integer, nullable=False),
-    Column("updated_ms", Integer, nullable=False),
-    Column("application_view_ms", Integer),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+    Column("application_view_ms", BigInteger),
     Column("applicant_name", String(64)),
     Column("insured_name", String(64)),
     Column("id_masked", String(18)),
@@ -50,7 +51,7 @@ quotes = Table(
     Column("plan", String(16), nullable=False),
     Column("age_band", String(8), nullable=False),
     Column("premium_fen", Integer, nullable=False),
-    Column("created_ms", Integer, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
 )
 
 payments = Table(
@@ -62,7 +63,7 @@ payments = Table(
     Column("amount_fen", Integer, nullable=False),
     Column("charged_fen", Integer, nullable=False),
     Column("policy_number", String(32)),  # what the buyer was told
-    Column("created_ms", Integer, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
     UniqueConstraint("idempotency_key", name="uq_payment_idempotency_key"),
 )
 
@@ -75,8 +76,8 @@ policies = Table(
     Column("product", String(16), nullable=False),
     Column("premium_fen", Integer, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("created_ms", Integer, nullable=False),
-    Column("surrendered_ms", Integer),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("surrendered_ms", BigInteger),
     UniqueConstraint("payment_id", name="uq_policy_per_payment"),
 )
 
@@ -84,7 +85,7 @@ events = Table(
     "events",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("ts_ms", Integer, nullable=False),
+    Column("ts_ms", BigInteger, nullable=False),
     Column("user_id", String(64), nullable=False),
     Column("cohort", String(8), nullable=False),
     Column("event", String(32), nullable=False),

@@ -49,7 +49,13 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   apt_install fontconfig fonts-noto-cjk || say "WARNING: Chinese text will render as boxes"
 fi
 
-# 4. Allure 3 (npm package `allure`, pinned in package-lock.json; no Java needed)
+# 4. With --with-postgres (make test): a PostgreSQL server for the demo shop's database test
+if [ "${1:-}" = "--with-postgres" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "installing PostgreSQL (server binaries, for the demo shop test on PostgreSQL)"
+  apt_install postgresql || say "no PostgreSQL: that test will be skipped"
+fi
+
+# 5. Allure 3 (npm package `allure`, pinned in package-lock.json; no Java needed)
 if [ ! -x node_modules/.bin/allure ]; then
   say "installing Allure 3 and axe-core with npm"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
