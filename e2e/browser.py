@@ -7,6 +7,7 @@ in one place, in a fixed order, and reported (`probe`) rather than guessed at by
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,13 +80,19 @@ VIEWPORTS: Mapping[str, Viewport] = {
 }
 
 
+_SIZE = re.compile(r"(\d{2,5})x(\d{2,5})")
+
+
 def viewport(name: str) -> Viewport:
-    """The named viewport; an unknown name says which names exist."""
-    try:
+    """The named viewport, or a desktop-like one from "WIDTHxHEIGHT" (e.g. "1280x720", for
+    spot checks of a screen the named ones miss); an unknown name says which names exist."""
+    if name in VIEWPORTS:
         return VIEWPORTS[name]
-    except KeyError:
-        known = ", ".join(VIEWPORTS)
-        raise ValueError(f"unknown viewport {name!r}; use one of {known}") from None
+    size = _SIZE.fullmatch(name)
+    if size:
+        return Viewport(name, int(size.group(1)), int(size.group(2)))
+    known = ", ".join(VIEWPORTS)
+    raise ValueError(f"unknown viewport {name!r}; use one of {known}, or WIDTHxHEIGHT")
 
 
 def chromium_executable(environ: Mapping[str, str] | None = None,

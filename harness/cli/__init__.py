@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verdict": ("verdict", "re-judge a run directory from the evidence on disk"),
     "report": ("report", "generate the Allure 3 report of a run directory"),
     "gray": ("gray", "compare gray-release cohorts"),
+    "check": ("check", "spot-check a page: cooling-off notice or a journey's steps"),
 }
 
 

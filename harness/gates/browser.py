@@ -1,13 +1,14 @@
 """Browser gates: purchase-flow length, the cooling-off notice, health-declaration errors.
 Pure functions: browser evidence + threshold -> Outcome. A journey that did not complete, a
-notice that was never measured, or a form check that did not run is INCONCLUSIVE."""
+notice that was never measured, or a form check that did not run is INCONCLUSIVE; so is a spot
+check (`harness check notice`) of a page that did not load."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from harness.model import Comparator, Outcome, Status
-from harness.readers.browser import FormErrorEvidence, JourneyEvidence
+from harness.readers.browser import FormErrorEvidence, JourneyEvidence, NoticeSpotEvidence
 
 
 def flow_length_gate(journey: JourneyEvidence, max_steps: int) -> Outcome:
@@ -103,3 +104,28 @@ def form_errors_gate(check: FormErrorEvidence) -> Outcome:
 
 def _evidence(*paths: str | None) -> tuple[str, ...]:
     return tuple(p for p in paths if p)
+
+
+def notice_spot_gate(spot: NoticeSpotEvidence, min_font_px: float,
+                     min_contrast: float) -> Outcome:
+    """One viewport of `harness check notice`: a page that did not load, or answered with an
+    HTTP error, could not be checked (INCONCLUSIVE); a notice not found is FAILED (the page
+    loaded and a person would not see it); otherwise `reasons` decide."""
+    where = f"{spot.viewport} ({spot.width}x{spot.height})"
+    evidence = _evidence(spot.screenshot)
+    if spot.error:
+        return Outcome.inconclusive(f"{where}: could not check: {spot.error}", evidence=evidence)
+    if spot.http_status is not None and spot.http_status >= 400:
+        return Outcome.inconclusive(f"{where}: could not check: the page answered HTTP "
+                                    f"{spot.http_status}", evidence=evidence)
+    thresholds = f"text ≥ {min_font_px:g} px, contrast ≥ {min_contrast:g}:1"
+    details = {"reasons": list(spot.reasons), **spot.measurements}
+    if not spot.found or spot.reasons:
+        why = "; ".join(spot.reasons) or "the notice was not found"
+        return Outcome(status=Status.FAILED, observed="not fully visible",
+                       threshold="fully visible", evidence=evidence, details=details,
+                       message=f"{where}: not fully visible on the first screen ({thresholds}): "
+                               f"{why}")
+    return Outcome(status=Status.PASSED, observed="fully visible", threshold="fully visible",
+                   evidence=evidence, details=details,
+                   message=f"{where}: fully visible on the first screen ({thresholds})")
