@@ -95,10 +95,19 @@ class NodeSampler:
                       "requests_total": self.requests_total,
                       "response_ms_total": round(self.response_ms_total, 3),
                       "cpu_percent": _measure(lambda: self.process.cpu_percent(None)),
+                      # cumulative CPU seconds and resident memory: CPU per request and
+                      # memory per user of the generator itself (bench/bench_load.py)
+                      "cpu_s_total": _measure(self._cpu_s),
+                      "rss_bytes": _measure(lambda: self.process.memory_info().rss),
                       "users": runner.user_count,
                       "open_fds": _measure(self.process.num_fds),
                       "socket_errors": dict(self.socket_errors), **self.lag.drain()}
             runner.send_message(MESSAGE, sample)
+
+
+    def _cpu_s(self) -> float:
+        times = self.process.cpu_times()
+        return round(times.user + times.system, 3)
 
 
 def _measure(read: Callable[[], float]) -> float | None:

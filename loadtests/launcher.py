@@ -149,6 +149,16 @@ def workers_for(peak_users: int, cores: int | None = None) -> int:
     return max(-(-peak_users // MAX_USERS_PER_WORKER), cores or os.cpu_count() or 1)
 
 
+def destinations_for(peak_users: int) -> int:
+    """Store addresses (or ports) to spread connections over: <= 28,000 per address pair."""
+    return max(1, -(-peak_users // MAX_CONNECTIONS_PER_DESTINATION))
+
+
+def shop_workers_for(peak_users: int) -> int:
+    """Demo-shop processes: each holds one socket per user under the same open-file limit."""
+    return max(2, -(-peak_users // MAX_USERS_PER_WORKER))
+
+
 def _environment(request: LoadRequest) -> dict[str, str]:
     env = dict(os.environ)
     bad = [k for k in request.overrides if not k.startswith("HARNESS_LOAD_")]

@@ -115,8 +115,8 @@ class Profile:
 
 def profile_from_env(name: str, environ: Mapping[str, str]) -> Profile:
     """Build the named profile; `HARNESS_LOAD_USERS`, `_RAMP_S`, `_HOLD_S`, `_SPIKE_USERS`,
-    `_SPIKE_S`, `_RECOVERY_S`, `_PRODUCTS`, `_THINK_S`, `_THINK_SCALE`, `_EXTRA_STEPS` override
-    defaults."""
+    `_SPIKE_S`, `_RECOVERY_S`, `_PRODUCTS`, `_THINK_S`, `_THINK_SCALE`, `_EXTRA_STEPS`,
+    `_STAIRS` override defaults."""
     if name not in _DEFAULTS:
         raise ValueError(f"unknown load profile {name!r}; use one of {', '.join(_DEFAULTS)}")
     values = {k: float(v) for k, v in _DEFAULTS[name].items()}
@@ -137,17 +137,28 @@ def profile_from_env(name: str, environ: Mapping[str, str]) -> Profile:
     raw_extra = environ.get("HARNESS_LOAD_EXTRA_STEPS", "0").strip() or "0"
     if not raw_extra.isdigit():
         raise ValueError(f"HARNESS_LOAD_EXTRA_STEPS={raw_extra!r} is not a whole number")
-    return Profile(name, build_phases(values), think, products, int(raw_extra))
+    stairs = parse_stairs(environ.get("HARNESS_LOAD_STAIRS", ""))
+    return Profile(name, build_phases(values, stairs), think, products, int(raw_extra))
 
 
-def build_phases(v: Mapping[str, float]) -> tuple[Phase, ...]:
+def build_phases(v: Mapping[str, float],
+                 stairs: tuple[int, ...] = ()) -> tuple[Phase, ...]:
+    """Ramp-up and steady phase, then spike and recovery; with `stairs` (users per stair,
+    rising) one ramp and one steady phase per stair (steady-1, steady-2 ...), so one run shows
+    the largest load the generator holds validly, each stair judged on its own."""
     users = int(v["users"])
     ramp_s, hold_s = v["ramp_s"], v["hold_s"]
-    phases = [Phase("ramp-up", "warmup", 0.0, ramp_s, users,
-                    users / ramp_s if ramp_s > 0 else float(users)),
-              Phase("steady", "steady", ramp_s, ramp_s + hold_s, users, float(users))]
+    phases: list[Phase] = []
+    before, end = 0, 0.0
+    for index, level in enumerate(stairs or (users,), start=1):
+        suffix = f"-{index}" if stairs else ""
+        rate = (level - before) / ramp_s if ramp_s > 0 else float(level)
+        phases.append(Phase(f"ramp-up{suffix}", "warmup", end, end + ramp_s, level, rate))
+        phases.append(Phase(f"steady{suffix}", "steady", end + ramp_s, end + ramp_s + hold_s,
+                            level, float(level)))
+        before, end = level, end + ramp_s + hold_s
+    users = before
     spike_users, spike_s = int(v["spike_users"]), v["spike_s"]
-    end = ramp_s + hold_s
     if spike_users > users and spike_s > 0:
         rate = (spike_users - users) / min(SPIKE_RAMP_S, spike_s)
         phases.append(Phase("spike", "spike", end, end + spike_s, spike_users, rate))
@@ -156,6 +167,19 @@ def build_phases(v: Mapping[str, float]) -> tuple[Phase, ...]:
             phases.append(Phase("recovery", "recovery", end, end + v["recovery_s"], users,
                                 float(spike_users)))
     return tuple(p for p in phases if p.end_s > p.start_s)
+
+
+def parse_stairs(spec: str) -> tuple[int, ...]:
+    """"30000,60000,100000" -> rising user counts; empty -> () (one level: HARNESS_LOAD_USERS)."""
+    if not spec.strip():
+        return ()
+    try:
+        stairs = tuple(int(x) for x in spec.split(","))
+    except ValueError as exc:
+        raise ValueError(f"HARNESS_LOAD_STAIRS={spec!r} is not a list of whole numbers") from exc
+    if any(b <= a for a, b in zip((0, *stairs), stairs, strict=False)):
+        raise ValueError(f"HARNESS_LOAD_STAIRS={spec!r} must rise from more than 0")
+    return stairs
 
 
 def parse_products(spec: str) -> dict[str, float]:

@@ -38,7 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "default: start the demo shop")
     parser.add_argument("--run-dir", type=Path,
                         help="run directory (default: $HARNESS_RUN_DIR or a new reports/<id>)")
-    parser.add_argument("--workers", type=int, default=2, help="Locust worker processes")
+    parser.add_argument("--workers", type=int,
+                        help="Locust worker processes (default: one per core, and enough for "
+                        "at most 18,000 users each: 7 for peak)")
     parser.add_argument("--users", type=int, help="override the profile's users")
     parser.add_argument("--hold-s", type=float, help="override the steady-state seconds")
     parser.add_argument("--ramp-s", type=float, help="override the ramp-up seconds")
@@ -49,9 +51,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--extra-target", action="append", default=[], metavar="URL",
                         help="another base URL of the same store (e.g. http://127.0.0.2:8000) "
                         "to spread connections over; repeatable")
-    parser.add_argument("--spread", type=int, default=1, metavar="N",
+    parser.add_argument("--spread", type=int, metavar="N",
                         help="with the bundled demo shop: listen on N loopback addresses "
-                        "(127.0.0.1 ... 127.0.0.N) and spread users over them")
+                        "(127.0.0.1 ... 127.0.0.N) and spread users over them (default: "
+                        "enough for 28,000 connections each: 5 for peak)")
+    parser.add_argument("--shop-workers", type=int, metavar="N",
+                        help="with the bundled demo shop: its worker processes (default: "
+                        "enough for 18,000 connections each, at least 2: 7 for peak)")
     parser.add_argument("--allow-non-local", action="store_true",
                         help="allow a target outside 127.0.0.0/8 (you must own it)")
 
@@ -69,6 +75,23 @@ def overrides_from(args: argparse.Namespace) -> dict[str, str]:
     return out
 
 
+def size_for_machine(args: argparse.Namespace, overrides: dict[str, str]) -> None:
+    """Fill in --workers, --spread and --shop-workers the user left out, from the profile's
+    peak users: at most 18,000 users per generator or shop process (20,000 open files), at most
+    28,000 connections per address pair (ephemeral ports), one worker per core at least."""
+    from loadtests.launcher import destinations_for, shop_workers_for, workers_for
+    from loadtests.profiles import profile_from_env
+
+    try:
+        peak = profile_from_env(args.profile, {**os.environ, **overrides}).peak_users
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    args.workers = args.workers or workers_for(peak)
+    args.spread = args.spread or destinations_for(peak)
+    args.shop_workers = args.shop_workers or shop_workers_for(peak)
+    args.peak_users = peak
+
+
 def run(args: argparse.Namespace) -> int:
     from loadtests.launcher import LoadRequest, run_load
 
@@ -77,9 +100,11 @@ def run(args: argparse.Namespace) -> int:
     if run_dir is None:
         run_dir = new_run_dir(PROJECT_ROOT / "reports", f"load-{args.profile}").path
     overrides = overrides_from(args)
+    size_for_machine(args, overrides)
     with _targets(args) as targets:
-        print(f"[load] {args.profile} profile against {', '.join(targets)}, {args.workers} "
-              f"workers -> {run_dir / 'raw' / 'load'}", flush=True)
+        print(f"[load] {args.profile} profile ({args.peak_users:,} users at the peak) against "
+              f"{', '.join(targets)}, {args.workers} workers -> {run_dir / 'raw' / 'load'}",
+              flush=True)
         result = run_load(LoadRequest(profile=args.profile, target=targets[0], run_dir=run_dir,
                                       workers=args.workers, overrides=overrides,
                                       extra_targets=tuple(targets[1:]),
@@ -140,8 +165,9 @@ def _targets(args: argparse.Namespace) -> Iterator[list[str]]:
     except ImportError as exc:
         raise TargetError("no --target given and the demo shop is not installed") from exc
     listen = [f"127.0.0.{i}:0" for i in range(2, args.spread + 1)]
-    print(f"[load] starting the demo shop on {args.spread} address(es)", flush=True)
-    shop = start_in_background(variant="good", port=0, workers=max(1, args.workers // 2),
+    print(f"[load] starting the demo shop on {args.spread} address(es), "
+          f"{args.shop_workers} workers", flush=True)
+    shop = start_in_background(variant="good", port=0, workers=args.shop_workers,
                                listen=listen)
     try:
         yield [str(u) for u in shop.urls]

@@ -38,6 +38,8 @@ class WorkerSample:
     response_ms_total: float | None
     sampled_at: float | None
     socket_errors: Mapping[str, int]
+    cpu_s_total: float | None = None
+    rss_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,8 @@ def _worker(f: Fields) -> WorkerSample:
         loop_lag_ms_max=f.number("loop_lag_ms_max", True),
         requests_total=f.count("requests_total", True),
         response_ms_total=f.number("response_ms_total", True),
-        sampled_at=f.number("sampled_at", True), socket_errors=f.counts("socket_errors"))
+        sampled_at=f.number("sampled_at", True), socket_errors=f.counts("socket_errors"),
+        cpu_s_total=f.number("cpu_s_total", True), rss_bytes=f.count("rss_bytes", True))
 
 
 def read_load_plan(path: Path) -> LoadPlan:

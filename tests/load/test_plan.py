@@ -3,14 +3,21 @@ classification and the loopback-only target check (none of them imports Locust).
 
 from __future__ import annotations
 
+import argparse
 import errno
 import random
 
 import pytest
 
+from harness.cli.load import add_arguments, overrides_from, size_for_machine
 from harness.errors import ConfigError, TargetError
 from loadtests.applicant import id_check_char, random_application, random_id_number
-from loadtests.launcher import check_capacity, workers_for
+from loadtests.launcher import (
+    check_capacity,
+    destinations_for,
+    shop_workers_for,
+    workers_for,
+)
 from loadtests.profiles import profile_from_env
 from loadtests.socket_errors import classify_socket_error
 from loadtests.target import check_local_target
@@ -113,3 +120,34 @@ def test_capacity_needs_enough_workers_and_destinations() -> None:
         check_capacity(100_000, workers=6, destinations=1)
     assert workers_for(100_000, cores=2) == 6
     assert workers_for(50, cores=2) == 2
+
+
+def test_harness_load_sizes_the_machine_for_the_profiles_peak() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    peak = parser.parse_args(["--profile", "peak"])
+    size_for_machine(peak, overrides_from(peak))
+    assert (peak.workers, peak.spread, peak.shop_workers) == (7, 5, 7)  # 120,000 in the spike
+    smoke = parser.parse_args(["--workers", "3"])
+    size_for_machine(smoke, overrides_from(smoke))
+    assert (smoke.workers, smoke.spread, smoke.shop_workers) == (3, 1, 2)
+    assert destinations_for(28_001) == 2 and shop_workers_for(18_001) == 2
+
+
+def test_stairs_hold_each_level_in_its_own_steady_phase() -> None:
+    plan = profile_from_env("peak", {"HARNESS_LOAD_STAIRS": "30000,60000",
+                                     "HARNESS_LOAD_RAMP_S": "60", "HARNESS_LOAD_HOLD_S": "180",
+                                     "HARNESS_LOAD_SPIKE_USERS": "0"})
+    assert [(p.name, p.users, p.start_s) for p in plan.phases] == [
+        ("ramp-up-1", 30000, 0), ("steady-1", 30000, 60), ("ramp-up-2", 60000, 240),
+        ("steady-2", 60000, 300)]
+    assert plan.planned_users_at(270) == 45000
+    with pytest.raises(ValueError, match="must rise"):
+        profile_from_env("peak", {"HARNESS_LOAD_STAIRS": "60000,30000"})
+
+
+def test_extra_screens_count_in_the_planned_rate() -> None:
+    plain = profile_from_env("gray", {})
+    longer = profile_from_env("gray", {"HARNESS_LOAD_EXTRA_STEPS": "2"})
+    assert longer.requests_per_purchase == plain.requests_per_purchase + 2
+    assert longer.think_per_purchase_s == pytest.approx(plain.think_per_purchase_s + 11.0)
