@@ -331,7 +331,7 @@ def _values(src: _Source) -> NDArray[np.float64]:
     col = t.column("value").combine_chunks()
     try:
         return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), np.float64)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # invalid or not castable: locate the bad row below
         pass
     import pandas as pd  # only to locate the bad row once Arrow has refused the column
 
