@@ -1,39 +1,37 @@
 """Largest valid concurrency: this harness's load generator vs plain Locust, same machine,
-same run, same demo shop, same purchase journey with real think times.
+same run, same demo shop, same purchase journey with real think times (tens of seconds).
 
-    .venv/bin/python bench/bench_load.py [--steps 1000,3000] [--hold-s 20] [--ramp-s 10]
+    .venv/bin/python bench/bench_load.py --harness-stairs 40000,70000,100000 \\
+        --plain-stairs 10000,25000 --ramp-s 40 --hold-s 180 --json bench-load.json
 
-"plain" is Locust's FastHttpUser as it ships (geventhttpclient's select()-based keep-alive
-check, every user on one destination, 2 worker processes); "harness" adds the poll()-based
-check (loadtests/keepalive.py), spreads users over loopback destinations (<= 28,000 connections
-each) and runs <= 18,000 users per worker. A step is *valid* when the generator-validity gate
-passes and under 1 % of requests fail. Connections opened are counted from the kernel's TCP
-table (TIME_WAIT + ESTABLISHED towards the shop's ports after the run), not from Locust.
-Prints one line per run, then the largest valid concurrency of each and their ratio.
-Load goes to loopback only; each run is bounded by its profile (ramp + hold).
+Each mode runs once, as a staircase (loadtests/profiles.py, HARNESS_LOAD_STAIRS): ramp to a
+level, hold it `--hold-s`, ramp to the next. Each stair's steady phase is judged on its own by
+the real `generator_validity_gate` (CPU per worker, users held, event-loop lag, missing
+workers, socket limits; evidence up to the end of that stair) plus an error ratio under 1 %:
+the largest valid stair is the figure. Per stair it also reports the generator's CPU per
+request (workers' CPU seconds over their requests), its memory per user (workers' resident
+memory over users, and the marginal memory between stairs) and how busy the whole machine was.
 
-Measured here 2026-11-21 (2 shared cores, other engineers' jobs running; realistic think
-times, so a 20-second hold is front-loaded and achieved req/s exceeds the long-run plan):
-    users   mode     workers dest  valid  req/s  cpu max  connections opened
-    1,000   plain    2       1     yes    61     4 %      1,003
-    1,000   harness  2       2     yes    61     4 %      1,005
-    3,000   plain    2       1     yes    212    11 %     4,599   (1,500 users/worker > fd 1023)
-    3,000   harness  2       2     yes    181    8 %      3,003   (one connection per user)
-    12,000  plain    2       1     no     608    42 %     12,668  loop lag p95 226 ms
-    12,000  harness  2       2     no     647    32 %     11,983  loop lag p95 315 ms
-The 12,000-user step started at load average 13.5 (the machine was busy): both generators were
-rightly judged invalid (event-loop lag), so no ratio could be measured there; the keep-alive
-difference shows as 53 % more connections for plain Locust at 3,000 users.
+"plain": `locust --processes 2` with Locust's FastHttpUser as it ships (geventhttpclient's
+select()-based keep-alive check, every user on one destination address, Locust's own worker
+count), running the same locustfile so the same evidence is written and judged.
+"harness": `loadtests.launcher` (master + one worker per 18,000 users, users spread over one
+shop address per 28,000 connections, the poll()-based keep-alive check).
+The demo shop is the same for both: enough processes and loopback addresses for the larger
+stair. Loopback only; each mode is bounded by its profile plus a margin.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import psutil
@@ -45,12 +43,20 @@ from demo_shop.server import start_in_background  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
 from harness.gates.load import error_ratio_gate, generator_validity_gate  # noqa: E402
 from harness.model import Status  # noqa: E402
-from harness.readers.generator import read_generator_health, read_load_plan  # noqa: E402
-from harness.readers.locust import read_locust_stats  # noqa: E402
+from harness.readers.generator import (  # noqa: E402
+    GeneratorHealth,
+    PlanPhase,
+    read_generator_health,
+    read_load_plan,
+)
+from harness.readers.locust import read_phase_stats  # noqa: E402
 from loadtests.launcher import (  # noqa: E402
-    MAX_CONNECTIONS_PER_DESTINATION,
+    CSV_NAMES,
+    LOCUSTFILE,
     LoadRequest,
+    destinations_for,
     run_load,
+    shop_workers_for,
     workers_for,
 )
 
@@ -58,98 +64,190 @@ MAX_ERROR_RATIO = 0.01
 
 
 @dataclass(frozen=True)
-class Step:
+class Stair:
     mode: str
     users: int
-    workers: int
-    destinations: int
     valid: bool
-    validity: str
+    why: str
     error_ratio: float
     rps_achieved: float
-    rps_planned: float
     cpu_percent_max: float
-    connections_opened: int
-    wall_s: float
+    loop_lag_ms_p95_max: float
+    cpu_ms_per_request: float
+    rss_kib_per_user: float
+    machine_busy_percent: float
 
 
-def run_step(mode: str, users: int, args: argparse.Namespace) -> Step:
-    harness_mode = mode == "harness"
-    destinations = max(2, -(-users // MAX_CONNECTIONS_PER_DESTINATION)) if harness_mode else 1
-    workers = workers_for(users) if harness_mode else 2
-    listen = [f"127.0.0.{i}:0" for i in range(2, destinations + 1)]
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        shop = start_in_background(variant="good", port=0, workers=args.shop_workers,
-                                   listen=listen, db_url=f"sqlite:///{tmp}/shop.db")
+class MachineSampler(threading.Thread):
+    """Whole-machine CPU busy share every 5 s: is the machine, not one worker, the limit?"""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, float]] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        psutil.cpu_percent(None)
+        while not self.stopped.wait(5.0):
+            self.samples.append((time.time(), psutil.cpu_percent(None)))
+
+    def busy_between(self, start: float, end: float) -> float:
+        values = [v for t, v in self.samples if start <= t <= end]
+        return sum(values) / len(values) if values else float("nan")
+
+
+def overrides(stairs: list[int], args: argparse.Namespace) -> dict[str, str]:
+    return {"HARNESS_LOAD_STAIRS": ",".join(map(str, stairs)),
+            "HARNESS_LOAD_RAMP_S": str(args.ramp_s), "HARNESS_LOAD_HOLD_S": str(args.hold_s),
+            "HARNESS_LOAD_SPIKE_USERS": "0", "HARNESS_LOAD_THINK_SCALE": str(args.think_scale)}
+
+
+def run_harness(urls: list[str], stairs: list[int], run_dir: Path,
+                args: argparse.Namespace) -> Path:
+    run_load(LoadRequest("peak", urls[0], run_dir, workers=workers_for(max(stairs)),
+                         overrides=overrides(stairs, args), extra_targets=tuple(urls[1:]),
+                         reconcile=False))
+    return run_dir / "raw" / "load"
+
+
+def run_plain(url: str, stairs: list[int], run_dir: Path, args: argparse.Namespace) -> Path:
+    """`locust --processes 2` on the same locustfile, without the keep-alive fix."""
+    load = run_dir / "raw" / "load"
+    load.mkdir(parents=True)
+    duration_s = len(stairs) * (args.ramp_s + args.hold_s)
+    env = dict(os.environ, **overrides(stairs, args), HARNESS_LOAD_PROFILE="peak",
+               HARNESS_LOAD_DIR=str(load), HARNESS_LOAD_WORKERS="2",
+               HARNESS_LOAD_KEEPALIVE_FIX="0", PYTHONPATH=str(ROOT))
+    cmd = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--processes", "2",
+           "--headless", "-H", url, "--run-time", f"{int(duration_s) + 5}s",
+           "--csv", str(load / "locust"), "--csv-full-history", "--json-file",
+           str(load / "stats"), "--only-summary", "--logfile", str(load / "locust.log")]
+    with (load / "locust.out").open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         try:
-            ports = {int(u.rsplit(":", 1)[1]) for u in shop.urls}
-            overrides = {"HARNESS_LOAD_USERS": str(users), "HARNESS_LOAD_RAMP_S": str(args.ramp_s),
-                         "HARNESS_LOAD_HOLD_S": str(args.hold_s),
-                         "HARNESS_LOAD_KEEPALIVE_FIX": "1" if harness_mode else "0"}
-            run_load(LoadRequest("gray", shop.urls[0], Path(tmp), workers=workers,
-                                 overrides=overrides, extra_targets=tuple(shop.urls[1:])))
-            opened = count_connections(ports)
-        finally:
-            shop.stop()
-        return judge(mode, users, workers, destinations, Path(tmp) / "raw" / "load", opened,
-                     time.monotonic() - started)
+            proc.wait(timeout=duration_s + 90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for src, dst in CSV_NAMES.items():
+        if (load / src).is_file():
+            os.replace(load / src, load / dst)
+    return load
 
 
-def count_connections(ports: set[int]) -> int:
-    """Client ends of connections to the shop still in the kernel table: TIME_WAIT (closed
-    within the last 60 s) or still open."""
-    seen = set()
-    for c in psutil.net_connections(kind="tcp"):
-        if c.raddr and c.raddr.port in ports:
-            seen.add((c.laddr, c.raddr))
-    return len(seen)
-
-
-def judge(mode: str, users: int, workers: int, destinations: int, load: Path, opened: int,
-          wall_s: float) -> Step:
+def judge_stairs(mode: str, load: Path, machine: MachineSampler) -> list[Stair]:
     try:
-        validity = generator_validity_gate(read_generator_health(load / "generator.jsonl"),
-                                           read_load_plan(load / "phases.json"))
-        errors = error_ratio_gate(read_locust_stats(load / "stats.csv"), MAX_ERROR_RATIO)
+        health = read_generator_health(load / "generator.jsonl")
+        plan = read_load_plan(load / "phases.json")
     except HarnessError as exc:
-        return Step(mode, users, workers, destinations, False, f"no evidence: {exc}",
-                    float("nan"), 0.0, 0.0, float("nan"), opened, wall_s)
-    d = validity.details
-    ratio = float(errors.observed) if isinstance(errors.observed, float) else float("nan")
-    valid = validity.status is Status.PASSED and errors.status is Status.PASSED
-    return Step(mode, users, workers, destinations, valid, validity.message, ratio,
-                float(d.get("rps_achieved", 0.0)), float(d.get("rps_planned", 0.0)),
-                float(d.get("cpu_percent_max", float("nan"))), opened, round(wall_s, 1))
+        print(f"{mode}: no evidence: {exc}", flush=True)
+        return []
+    out = []
+    for phase in plan.phases_of("steady"):
+        upto = replace(health, samples=tuple(s for s in health.samples
+                                             if s.t_s <= phase.end_s + 1))
+        validity = generator_validity_gate(upto, replace(plan, phases=(phase,)))
+        try:
+            errors = error_ratio_gate(read_phase_stats(load / "phase_stats.jsonl",
+                                                       [phase.name]), MAX_ERROR_RATIO)
+        except HarnessError as exc:
+            out.append(Stair(mode, phase.users, False, f"no stats: {exc}", *[float("nan")] * 7))
+            continue
+        ratio = float(errors.observed) if isinstance(errors.observed, float) else float("nan")
+        valid = validity.status is Status.PASSED and errors.status is Status.PASSED
+        why = "valid" if valid else "; ".join(
+            [*validity.details.get("reasons", []),
+             *([errors.message] if errors.status is not Status.PASSED else [])])
+        d = validity.details
+        cpu_ms, rss_kib = generator_cost(health, phase)
+        busy = machine.busy_between(plan.started_at + phase.start_s,
+                                    plan.started_at + phase.end_s)
+        out.append(Stair(mode, phase.users, valid, why or validity.message, ratio,
+                         float(d.get("rps_achieved", float("nan"))),
+                         float(d.get("cpu_percent_max", float("nan"))),
+                         float(d.get("loop_lag_ms_p95_max", float("nan"))), cpu_ms, rss_kib, busy))
+    return out
+
+
+def generator_cost(health: GeneratorHealth, phase: PlanPhase) -> tuple[float, float]:
+    """(CPU ms per request, resident KiB per user) of all workers over one steady phase."""
+    inside = [s for s in health.samples if phase.start_s <= s.t_s <= phase.end_s and not s.final]
+    if len(inside) < 2:
+        return float("nan"), float("nan")
+    first, last = inside[0], inside[-1]
+    cpu_s = requests = 0.0
+    for w in last.workers:
+        before = next((b for b in first.workers if b.id == w.id), None)
+        if before is None or None in (w.cpu_s_total, before.cpu_s_total, w.requests_total,
+                                      before.requests_total):
+            continue
+        cpu_s += (w.cpu_s_total or 0.0) - (before.cpu_s_total or 0.0)
+        requests += (w.requests_total or 0) - (before.requests_total or 0)
+    rss = sum(w.rss_bytes or 0 for w in last.workers)
+    users = sum(w.users for w in last.workers)
+    return (cpu_s * 1000 / requests if requests else float("nan"),
+            rss / 1024 / users if users else float("nan"))
+
+
+def print_stairs(stairs: list[Stair]) -> None:
+    print(f"{'mode':<8}{'users':>9}  {'valid':<6}{'err %':>7}{'req/s':>8}{'cpu%max':>8}"
+          f"{'lag ms':>8}{'ms cpu/req':>11}{'KiB/user':>9}{'machine%':>9}")
+    for s in stairs:
+        print(f"{s.mode:<8}{s.users:>9,}  {'yes' if s.valid else 'no':<6}"
+              f"{s.error_ratio * 100:>7.2f}{s.rps_achieved:>8,.0f}{s.cpu_percent_max:>8.0f}"
+              f"{s.loop_lag_ms_p95_max:>8.0f}{s.cpu_ms_per_request:>11.3f}"
+              f"{s.rss_kib_per_user:>9.1f}{s.machine_busy_percent:>9.0f}")
+        if not s.valid:
+            print(f"        why: {s.why}")
+    for mode in dict.fromkeys(s.mode for s in stairs):
+        mine = [s for s in stairs if s.mode == mode]
+        best = max((s.users for s in mine if s.valid), default=0)
+        print(f"largest valid concurrency, {mode}: {best:,}")
+        if len(mine) >= 2 and mine[-1].users > mine[0].users:
+            marginal = marginal_kib_per_user(mine[0], mine[-1])
+            print(f"  marginal memory per user between stairs, {mode}: {marginal:.1f} KiB")
+
+
+def marginal_kib_per_user(low: Stair, high: Stair) -> float:
+    total_low, total_high = low.rss_kib_per_user * low.users, high.rss_kib_per_user * high.users
+    return (total_high - total_low) / (high.users - low.users)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", default="1000,3000", help="user counts, comma-separated")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--harness-stairs", default="1000,3000")
+    parser.add_argument("--plain-stairs", default="1000,3000")
     parser.add_argument("--modes", default="plain,harness")
     parser.add_argument("--ramp-s", type=float, default=10.0)
     parser.add_argument("--hold-s", type=float, default=20.0)
-    parser.add_argument("--shop-workers", type=int, default=2)
-    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--think-scale", type=float, default=1.0)
+    parser.add_argument("--json", type=Path, help="also write the stairs here")
     args = parser.parse_args()
-    steps = [int(s) for s in args.steps.split(",")]
-    results: list[Step] = []
-    for users in steps:
-        for mode in args.modes.split(","):
-            step = run_step(mode, users, args)
-            results.append(step)
-            print(f"{mode:<8}{users:>8,} users {step.workers} workers {step.destinations} dest: "
-                  f"{'VALID' if step.valid else 'invalid'}; errors {step.error_ratio:.2%}; "
-                  f"{step.rps_achieved:,.0f}/{step.rps_planned:,.0f} req/s; cpu max "
-                  f"{step.cpu_percent_max:.0f}%; {step.connections_opened:,} connections; "
-                  f"{step.wall_s:.0f} s", flush=True)
-            if not step.valid:
-                print(f"        {step.validity}", flush=True)
-    best = {m: max((s.users for s in results if s.mode == m and s.valid), default=0)
-            for m in args.modes.split(",")}
-    print("largest valid concurrency: " + ", ".join(f"{m} {u:,}" for m, u in best.items()))
-    if best.get("plain") and best.get("harness"):
-        print(f"ratio harness/plain: {best['harness'] / best['plain']:.2f}")
+    plan = {"plain": [int(x) for x in args.plain_stairs.split(",")],
+            "harness": [int(x) for x in args.harness_stairs.split(",")]}
+    peak = max(max(plan[m]) for m in args.modes.split(","))
+    machine = MachineSampler()
+    machine.start()
+    results: list[Stair] = []
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        listen = [f"127.0.0.{i}:0" for i in range(2, destinations_for(peak) + 1)]
+        shop = start_in_background(variant="good", port=0, workers=shop_workers_for(peak),
+                                   listen=listen, db_url=f"sqlite:///{tmp}/shop.db",
+                                   timeout_s=60)
+        print(f"demo shop: {shop_workers_for(peak)} workers on {', '.join(shop.urls)}",
+              flush=True)
+        try:
+            for mode in args.modes.split(","):
+                run_dir = Path(tmp) / mode
+                started = time.monotonic()
+                load = (run_plain(shop.urls[0], plan[mode], run_dir, args) if mode == "plain"
+                        else run_harness(shop.urls, plan[mode], run_dir, args))
+                print(f"{mode}: ran {time.monotonic() - started:.0f} s", flush=True)
+                results += judge_stairs(mode, load, machine)
+        finally:
+            shop.stop()
+            machine.stopped.set()
+    print_stairs(results)
     if args.json:
         args.json.write_text(json.dumps([asdict(s) for s in results], indent=2))
 

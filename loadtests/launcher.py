@@ -61,6 +61,8 @@ class LoadRequest:
     extra_targets: tuple[str, ...] = ()
     sample_interval_s: float = 2.0
     kill_grace_s: float = 20.0
+    # fetch the store's reconciliation afterwards (a benchmark that judges no integrity skips it)
+    reconcile: bool = True
 
 
 @dataclass(frozen=True)
@@ -276,7 +278,8 @@ def _collect(request: LoadRequest, load_dir: Path, processes: _Processes,
             os.replace(load_dir / src, load_dir / dst)
     purchases = merge_purchase_files(load_dir / "purchases", load_dir / "purchases.jsonl")
     store_path = request.run_dir / "raw" / "store" / "reconciliation.json"
-    recon_error = fetch_reconciliation(request.target, store_path, since_ms=started_ms - 1000)
+    recon_error = (fetch_reconciliation(request.target, store_path, since_ms=started_ms - 1000)
+                   if request.reconcile else "not fetched (reconcile=False)")
     master_code, worker_codes = processes.exit_codes()
     result = LoadResult(load_dir, master_code, worker_codes, round(duration_s, 3), timed_out,
                         interrupted, purchases, None if recon_error else store_path,
