@@ -8,6 +8,9 @@
     journey          journeys as TOML (journeys/*.toml) or code; run_journey
     demo_shop_pages  page objects for the demo shop (the code form of a journey)
     form_errors      error prompts of a rejected form, plus axe-core (FormErrorCheck)
+    regulation       sales-page rules on every screen: 可回溯 prompt, pre-ticked boxes,
+                     责任免除 emphasis, the 退保 entry after purchase (js/regulation.js)
+    spot             `python -m e2e.spot`: the measuring half of `harness check`
     evidence         the above written into <run>/raw/browser/... (docs/contracts.md)
     pytest_fixtures  pytest-playwright fixtures pointed at the harness's Chromium
 

@@ -25,6 +25,10 @@ from e2e.steps import JourneyRecord
 from harness.errors import ConfigError
 
 ENV_RUN_DIR = "HARNESS_RUN_DIR"
+# The traceability prompt is watched this long, at these viewports only: it costs wall time,
+# and features/regulation asks for it at the desktop viewport.
+PROMPT_DWELL_MS = 1500.0
+PROMPT_DWELL_VIEWPORTS = frozenset({"desktop"})
 
 
 def run_dir_from(environ: Mapping[str, str] | None = None) -> Path:
@@ -42,14 +46,20 @@ def browser_evidence_dir(run_dir: str | Path, folder: str, viewport_name: str) -
 
 def record_journey(browser: Browser, *, run_dir: str | Path, journey: str | Journey,
                    viewport_name: str, base_url: str, folder: str | None = None,
-                   min_font_px: float = 12.0, min_contrast: float = 4.5) -> JourneyRecord:
-    """Run a purchase journey (a shipped name like "demo-medical", or a Journey) and save it."""
+                   min_font_px: float = 12.0, min_contrast: float = 4.5,
+                   prompt_dwell_ms: float | None = None) -> JourneyRecord:
+    """Run a purchase journey (a shipped name like "demo-medical", or a Journey) and save it.
+    `prompt_dwell_ms` > 0 also watches the traceability prompt that long (see e2e.regulation);
+    None: PROMPT_DWELL_MS at PROMPT_DWELL_VIEWPORTS, else not."""
+    if prompt_dwell_ms is None:
+        prompt_dwell_ms = PROMPT_DWELL_MS if viewport_name in PROMPT_DWELL_VIEWPORTS else 0.0
     spec = builtin_journey(journey) if isinstance(journey, str) else journey
     out = browser_evidence_dir(run_dir, folder or spec.name, viewport_name)
     context = new_context(browser, viewport_name)
     try:
         return run_journey(context.new_page(), spec, out, viewport_name, base_url=base_url,
-                           min_font_px=min_font_px, min_contrast=min_contrast)
+                           min_font_px=min_font_px, min_contrast=min_contrast,
+                           prompt_dwell_ms=prompt_dwell_ms)
     finally:
         context.close()
 

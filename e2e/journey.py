@@ -23,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from e2e.first_screen import check_first_screen
+from e2e.regulation import RegulationProbe, RegulationSpec
 from e2e.steps import JourneyRecord, JourneyRecorder, Step
 from harness.errors import ConfigError
 
@@ -89,6 +90,7 @@ class Journey:
     notice: NoticeSpec | None = None
     description: str = ""
     script: Script | None = field(default=None, compare=False)
+    regulation: RegulationSpec = field(default_factory=RegulationSpec)
 
 
 def load_journey(path: str | Path) -> Journey:
@@ -126,8 +128,9 @@ def parse_journey(data: Mapping[str, Any], *, source: str = "<journey>") -> Jour
             raise ConfigError(f"{source}: [notice] needs selector and/or pattern plus screen, "
                               f"path or heading; unknown keys: {sorted(unknown)}")
         notice = NoticeSpec(**raw)
+    regulation = RegulationSpec.from_table(dict(data.get("regulation", {})), source)
     return Journey(name=data["name"], start=data["start"], actions=actions, notice=notice,
-                   description=str(data.get("description", "")))
+                   description=str(data.get("description", "")), regulation=regulation)
 
 
 def _parse_action(raw: Mapping[str, Any], index: int, source: str) -> Action:
@@ -160,25 +163,32 @@ def _parse_action(raw: Mapping[str, Any], index: int, source: str) -> Action:
 def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name: str, *,
                 base_url: str | None = None, min_font_px: float = 12.0,
                 min_contrast: float = 4.5, action_timeout_ms: float = 10_000,
-                stop_at: str | None = None) -> JourneyRecord:
+                stop_at: str | None = None, prompt_dwell_ms: float = 0) -> JourneyRecord:
     """Drive `journey` in `page` and write out_dir/journey.json, step-NN.png and notice.png.
 
     A failure part-way (a selector that never appears, a form that stays put) does not raise:
     the record says `completed: false` with the error, so the gate can call it inconclusive.
     `stop_at` (a data-flow-step marker) stops on arrival at that screen, leaving the page
-    there for another check (e.g. the health declaration's error prompts).
+    there for another check (e.g. the health declaration's error prompts). Every screen is
+    also measured for the sales-page rules (e2e.regulation; `prompt_dwell_ms` watches the
+    traceability prompt that long), and after a completed journey the surrender entry is looked
+    for: journey.json "regulation".
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for stale in [*out.glob("step-*.png"), out / "notice.png", out / "error.png"]:
         stale.unlink(missing_ok=True)  # a rerun into the same folder must not mix evidence
     recorder = JourneyRecorder(page, out, journey=journey.name, viewport=viewport_name)
+    probe = RegulationProbe(journey.regulation, prompt_dwell_ms)
     base = base_url or ""
     page.set_default_timeout(action_timeout_ms)
     started = time.monotonic()
     try:
-        recorder.on_step = lambda step: _maybe_check_notice(recorder, journey, step, out,
-                                                            min_font_px, min_contrast)
+        def on_step(step: Step) -> None:
+            probe.on_step(recorder, step)
+            _maybe_check_notice(recorder, journey, step, out, min_font_px, min_contrast)
+
+        recorder.on_step = on_step
         page.goto(urljoin(base, journey.start) if base else journey.start)
         recorder.begin(f"open {journey.start}")
         if journey.script is not None:
@@ -188,6 +198,9 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
                 break
             _perform(recorder, action, base)
         record = recorder.finish()
+        if stop_at is None:  # not found for a browser error: left unmeasured (None)
+            with contextlib.suppress(PlaywrightError):
+                probe.probe_surrender(recorder.page)
     except (PlaywrightError, ConfigError, JourneyStalled) as exc:
         _error_screenshot(page, out)
         record = recorder.finish(completed=False, error=f"{type(exc).__name__}: {exc}"[:2000])
@@ -196,7 +209,7 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
     payload = {**record.to_dict(), "base_url": base_url,
                "duration_s": round(time.monotonic() - started, 3),
                "thresholds": {"min_font_px": min_font_px, "min_contrast": min_contrast},
-               "browser": _browser_facts(page)}
+               "browser": _browser_facts(page), "regulation": probe.to_dict()}
     (out / "journey.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2),
                                       encoding="utf-8")
     return record

@@ -231,7 +231,7 @@ class JourneyRecorder:
 
     def screen(self) -> Screen:
         """The current screen's identity (retried while a navigation replaces the document)."""
-        raw = _evaluate_retrying(self.page, _IDENTITY_JS, None)
+        raw = evaluate_retrying(self.page, _IDENTITY_JS, None)
         return Screen(url_path=raw["url_path"], heading=raw["heading"],
                       flow_marker=raw["flow_marker"], dialog=raw["dialog"],
                       dialog_marker=raw["dialog_marker"])
@@ -247,7 +247,7 @@ class JourneyRecorder:
         deadline = time.monotonic() + caps.network_idle_ms / 1000
         while self._inflight and time.monotonic() < deadline:
             self.page.wait_for_timeout(20)
-        _evaluate_retrying(self.page, _DOM_QUIET_JS, [caps.dom_quiet_ms, caps.dom_cap_ms])
+        evaluate_retrying(self.page, _DOM_QUIET_JS, [caps.dom_quiet_ms, caps.dom_cap_ms])
         return (time.monotonic() - start) * 1000
 
     def _record(self, description: str, screen: Screen, *, counted: bool, index: int,
@@ -286,7 +286,7 @@ class JourneyRecorder:
             step.fields_filled.append(name)
 
 
-def _evaluate_retrying(page: Page, script: str, arg: Any, attempts: int = 5) -> Any:
+def evaluate_retrying(page: Page, script: str, arg: Any, attempts: int = 5) -> Any:
     """page.evaluate that survives a document being replaced mid-call (navigation)."""
     for attempt in range(attempts):
         try:

@@ -23,6 +23,53 @@ class StepEvidence:
 
 
 @dataclass(frozen=True)
+class ScreenRules:
+    """One screen on arrival: input fields by kind, boxes already ticked, a 可回溯 prompt."""
+
+    step: int
+    screen_id: str
+    description: str
+    fields: Mapping[str, int]
+    preselected: tuple[Mapping[str, Any], ...]
+    prompt: str | None
+    prompt_buttons: tuple[str, ...]
+
+    @property
+    def collects_input(self) -> bool:
+        """Text fields, checkboxes or radios (a <select> on a product page picks a plan)."""
+        return any(self.fields.get(k, 0) for k in ("text", "checkbox", "radio"))
+
+
+@dataclass(frozen=True)
+class TextRun:
+    text: str
+    weight: float
+    font_px: float
+    color: tuple[int, int, int]
+    contrast: float | None
+
+
+@dataclass(frozen=True)
+class ExclusionsEvidence:
+    screen_id: str
+    runs: tuple[TextRun, ...]
+    body_font_px: float | None
+    body_color: tuple[int, int, int] | None
+    text: str
+
+
+@dataclass(frozen=True)
+class RegulationEvidence:
+    """journey.json "regulation" (e2e.regulation): what the sales-page rules are judged on."""
+
+    screens: tuple[ScreenRules, ...]
+    exclusions: ExclusionsEvidence | None
+    prompt_dwell_ms: float | None
+    prompt_still_shown: bool | None
+    surrender: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
 class JourneyEvidence:
     source: str
     journey: str
@@ -33,6 +80,7 @@ class JourneyEvidence:
     steps: tuple[StepEvidence, ...]
     notice: Mapping[str, Any] | None = None
     captured: Mapping[str, str] = field(default_factory=dict)
+    regulation: RegulationEvidence | None = None  # None: evidence from before it was measured
 
     @property
     def counted_steps(self) -> tuple[StepEvidence, ...]:
@@ -60,7 +108,8 @@ def read_journey(path: Path) -> JourneyEvidence:
             source=str(path), journey=str(data["journey"]), viewport=str(data["viewport"]),
             completed=bool(data["completed"]), error=data.get("error"),
             step_count=int(data["step_count"]), steps=steps,
-            notice=notices[0] if notices else None, captured=dict(data.get("captured") or {}))
+            notice=notices[0] if notices else None, captured=dict(data.get("captured") or {}),
+            regulation=_regulation(data.get("regulation"), steps))
     except (KeyError, TypeError, ValueError) as exc:
         raise EvidenceError(f"malformed journey record: field {exc} is missing or invalid",
                             path=str(path)) from exc
@@ -125,3 +174,38 @@ def read_notice_spots(data: Mapping[str, Any], source: str) -> tuple[NoticeSpotE
     except (KeyError, TypeError, ValueError) as exc:
         raise EvidenceError(f"malformed spot-check output: field {exc} is missing or invalid",
                             path=source) from exc
+
+
+def _rgb(value: Any) -> tuple[int, int, int]:
+    r, g, b = (int(v) for v in value[:3])
+    return (r, g, b)
+
+
+def _regulation(data: Any, steps: tuple[StepEvidence, ...]) -> RegulationEvidence | None:
+    """The regulation part of journey.json; absent (older evidence) is None."""
+    if not data:
+        return None
+    described = {s.index: s.description for s in steps}
+    screens = tuple(ScreenRules(
+        step=int(s["step"]), screen_id=str(s["screen_id"]),
+        description=described.get(int(s["step"]), ""),
+        fields={str(k): int(v) for k, v in dict(s["fields"]).items()},
+        preselected=tuple(dict(p) for p in s["preselected"]),
+        prompt=(s.get("prompt") or {}).get("matched"),
+        prompt_buttons=tuple(str(b) for b in (s.get("prompt") or {}).get("buttons") or ()))
+        for s in data["screens"])
+    raw = data.get("exclusions")
+    exclusions = None
+    if raw:
+        body = raw.get("body") or {}
+        exclusions = ExclusionsEvidence(
+            screen_id=str(raw["screen_id"]), text=str(raw.get("text") or ""),
+            runs=tuple(TextRun(text=str(r["text"]), weight=float(r["weight"]),
+                               font_px=float(r["font_px"]), color=_rgb(r["color"]),
+                               contrast=r.get("contrast")) for r in raw["runs"]),
+            body_font_px=body.get("font_px"),
+            body_color=_rgb(body["color"]) if body.get("color") else None)
+    dwell = data.get("prompt_dwell") or {}
+    return RegulationEvidence(
+        screens=screens, exclusions=exclusions, prompt_dwell_ms=dwell.get("dwell_ms"),
+        prompt_still_shown=dwell.get("still_shown"), surrender=data.get("surrender"))
