@@ -5,8 +5,10 @@ The user follows the `next` of each answer, so the screens a release adds (the `
 variant's extra-1 and extra-2) are walked too. Request names are the step names (`1 start` ...
 `5 pay`, an added screen `4+ extra-1`) so criteria can name a step; the whole purchase is one
 more custom event `purchase` (request type JOURNEY) timed from the first request to the policy
-number, think time included. Every payment attempt is written to the client-side purchase log
-for the integrity reconciliation. No thresholds here: judging is `harness.gates`' job.
+number, think time included, and `purchase waiting` is the sum of that purchase's waits for an
+answer (what the buyer felt of the store, think time left out). Every payment attempt is
+written to the client-side purchase log for the integrity reconciliation. No thresholds here:
+judging is `harness.gates`' job.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class PurchaseJourneyUser(FastHttpUser):
 
     def on_start(self) -> None:
         self._rng = random.Random()
+        self._waited_s = 0.0
         self.visitor_id = f"load-{uuid.uuid4().hex[:16]}"
         self._journeys = 0
 
@@ -83,16 +86,22 @@ class PurchaseJourneyUser(FastHttpUser):
             self.visitor_id = f"load-{uuid.uuid4().hex[:16]}"
         self._journeys += 1
         started = time.perf_counter()
+        self._waited_s = 0.0
         product = self._rng.choices(list(self.products), weights=list(self.products.values()))[0]
         exception: Exception | None = None
         try:
             self._walk(product)
         except JourneyAborted as exc:
             exception = exc
-        self.environment.events.request.fire(
-            request_type="JOURNEY", name="purchase",
-            response_time=(time.perf_counter() - started) * 1000.0, response_length=0,
-            exception=exception, context={"product": product})
+        fire = self.environment.events.request.fire
+        fire(request_type="JOURNEY", name="purchase",
+             response_time=(time.perf_counter() - started) * 1000.0, response_length=0,
+             exception=exception, context={"product": product})
+        # what the buyer felt of the store in one purchase: every wait for an answer, summed
+        # (the think time, which dominates `purchase`, left out)
+        fire(request_type="JOURNEY", name="purchase waiting",
+             response_time=self._waited_s * 1000.0, response_length=0, exception=exception,
+             context={"product": product})
 
     def _walk(self, product: str) -> None:
         """Follow the store's `next` answers from the start to payment, whatever screens it
@@ -166,7 +175,9 @@ class PurchaseJourneyUser(FastHttpUser):
 
         A connection-level error (status 0) is left to Locust so the original exception (for
         example EADDRNOTAVAIL) reaches the failure stats and the socket-error classifier."""
+        sent = time.perf_counter()
         with self.client.post(path, json=payload, name=name, catch_response=True) as resp:
+            self._waited_s += time.perf_counter() - sent
             if not resp.status_code:
                 connection_error = resp.error
             elif resp.status_code not in ok_codes:

@@ -111,6 +111,14 @@ def steady_p95(peak: PeakEvidence, step: str, max_ms: float,
     record_criterion(peak.valid_or_inconclusive(outcome))
 
 
+@then(parsers.parse("the 95th percentile of the time a buyer waits for the store in one whole "
+                    "purchase, in the steady state, is at most {max_ms:g} ms"))
+def steady_purchase_waiting(peak: PeakEvidence, max_ms: float,
+                            record_criterion: RecordCriterion) -> None:
+    outcome = percentile_gate(peak.steady(), "purchase waiting", 95, max_ms)
+    record_criterion(peak.valid_or_inconclusive(outcome))
+
+
 @then(parsers.parse("after the spike the 95th percentile of every step is back at or under "
                     "{max_ms:g} ms within {within_s:g} seconds"))
 def recovery(peak: PeakEvidence, max_ms: float, within_s: float,

@@ -121,6 +121,7 @@ def concurrency_gate(health: GeneratorHealth, plan: LoadPlan, min_users: int) ->
 # generator. ECONNREFUSED/ECONNRESET/timeouts are the target's doing and stay in the error ratio.
 GENERATOR_SOCKET_ERRORS = ("EADDRNOTAVAIL", "EMFILE", "ENFILE", "ENOBUFS")
 JUDGED_KINDS = ("steady", "spike", "recovery")
+RAMP_GRACE_S = 3.0
 
 
 def steady_samples(health: GeneratorHealth, plan: LoadPlan,
@@ -154,9 +155,9 @@ def generator_validity_gate(health: GeneratorHealth, plan: LoadPlan,
             "generator.jsonl was not written", evidence=evidence)
     reasons: list[str] = []
     details: dict[str, Any] = {}
-    for check in (_cpu, _users, _loop_lag):
-        check(judged, reasons, details, max_cpu_percent=max_cpu_percent,
-              max_loop_lag_ms=max_loop_lag_ms)
+    _cpu(judged, reasons, details, max_cpu_percent=max_cpu_percent)
+    _users(judged, reasons, details, all_samples=health.samples)
+    _loop_lag(judged, reasons, details, max_loop_lag_ms=max_loop_lag_ms)
     _rate(judged, plan, max_rate_shortfall, reasons, details)
     _workers_missing(health, plan, reasons, details)
     _socket_errors(health, reasons, details)
@@ -197,8 +198,16 @@ def _cpu(judged: Sequence[GeneratorSample], reasons: list[str], details: dict[st
 
 
 def _users(judged: Sequence[GeneratorSample], reasons: list[str], details: dict[str, Any],
-           **_: float) -> None:
-    short = [s for s in judged if s.users_actual < s.users_planned]
+           all_samples: Sequence[GeneratorSample] = (), **_: float) -> None:
+    """Short = fewer users than the plan wanted RAMP_GRACE_S earlier: while a ramp is judged (a
+    spike), the master dispatches users once a second and the workers report their counts with
+    their heartbeat, so the count seen trails the plan by a second or two without any fault."""
+    def allowed(s: GeneratorSample) -> int:
+        recent = [o.users_planned for o in all_samples
+                  if s.t_s - RAMP_GRACE_S <= o.t_s <= s.t_s]
+        return min([s.users_planned, *recent])
+
+    short = [s for s in judged if s.users_actual < allowed(s)]
     details["users_min"] = min(s.users_actual for s in judged)
     details["users_planned_max"] = max(s.users_planned for s in judged)
     if short:

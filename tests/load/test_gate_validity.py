@@ -144,3 +144,26 @@ def test_rate_is_not_judged_over_less_than_two_purchase_cycles(evidence: Evidenc
     assert outcome.status is Status.PASSED
     assert outcome.details["rate_judged"] is False
     assert "request rate not judged" in outcome.message
+
+
+def test_users_trailing_a_rising_plan_by_one_sample_are_not_short(evidence: Evidence) -> None:
+    """A spike ramps inside a judged phase: the count Locust reports trails the plan by the
+    dispatch and heartbeat interval, which is not the generator failing."""
+    folder = evidence("good")
+    rising = iter(range(1000))
+
+    def ramp(line: dict[str, Any]) -> None:
+        step = next(rising)
+        line["users_planned"] = 20 + 2 * (step + 1)
+        line["users_actual"] = 20 + 2 * step  # one 2-second sample behind
+        for w in line["workers"]:
+            w["users"] = line["users_actual"] // 2
+
+    edit_generator(folder, ramp)
+    assert "planned users not reached" not in judge(folder).message
+
+    def far_behind(line: dict[str, Any]) -> None:
+        line["users_actual"] = line["users_planned"] - 10
+
+    edit_generator(folder, far_behind)
+    assert "planned users not reached" in judge(folder).message

@@ -51,7 +51,7 @@ def test_the_load_user_follows_the_long_flow_to_payment(long_flow_url: str,
     run_load(LoadRequest("smoke", long_flow_url, tmp_path, workers=2, overrides=overrides))
     load = tmp_path / "raw" / "load"
     stats = read_locust_stats(load / "stats.csv")
-    for name in ("4+ extra-1", "4+ extra-2", "5 pay"):
+    for name in ("4+ extra-1", "4+ extra-2", "5 pay", "purchase waiting"):
         row = stats.get(name)
         assert row is not None and row.request_count > 0, (name, stats.names)
     errors = error_ratio_gate(stats, 0.0)
