@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Copy the evidence of a Locust run made with deploy/helm/locust-values.yaml into a harness run
-# directory, in the layout `harness verdict RUN_DIR` reads (docs/contracts.md, raw/load):
-#   master: Locust's CSVs (renamed to stats.csv, stats_history.csv, failures.csv,
-#           exceptions.csv), generator.jsonl, phases.json, phase_stats.jsonl, master.log
-#   every worker: its purchase log raw/load/purchases/<pod>-<pid>.jsonl, merged into
-#           purchases.jsonl
-#   the store: GET /api/reconciliation into raw/store/reconciliation.json (STORE_URL, optional)
+# directory, then arrange it as `harness verdict RUN_DIR` reads it (python -m loadtests.collect:
+# contract file names, the workers' purchase logs merged, the store's reconciliation fetched).
+#   master: Locust's --csv files, generator.jsonl, phases.json, phase_stats.jsonl, master.log
+#   every worker: its purchase log(s), raw/load/purchases/<pod>/<host>-<pid>.jsonl
 # Usage: deploy/helm/collect.sh RELEASE RUN_DIR [STORE_URL]
-# Run it after the master logged the end of the profile (the pods stay up with --autostart).
+# Run it once the master logged the end of the profile (with --autostart the pods stay up).
 set -euo pipefail
 release=${1:?release name}; run_dir=${2:?run directory}; store=${3:-}
 src=/tmp/harness/raw/load
@@ -18,17 +16,10 @@ master=$(pods master | head -n1)
 for f in /tmp/locust_stats.csv /tmp/locust_stats_history.csv /tmp/locust_failures.csv \
          /tmp/locust_exceptions.csv /tmp/master.log \
          "$src/generator.jsonl" "$src/phases.json" "$src/phase_stats.jsonl"; do
-  dest=$(basename "$f"); dest=${dest#locust_}
-  kubectl cp "${master#pod/}:$f" "$load/$dest" || echo "missing on the master: $f" >&2
+  kubectl cp "${master#pod/}:$f" "$load/$(basename "$f")" || echo "not on the master: $f" >&2
 done
 for worker in $(pods worker); do
-  kubectl cp "${worker#pod/}:$src/purchases" "$load/purchases/${worker#pod/}" || true
+  kubectl cp "${worker#pod/}:$src/purchases" "$load/purchases/${worker#pod/}" \
+    || echo "no purchase log on $worker" >&2
 done
-find "$load/purchases" -name '*.jsonl' -exec cat {} + > "$load/purchases.jsonl"
-if [ -n "$store" ]; then
-  PYTHONPATH=. .venv/bin/python -c "import sys; from pathlib import Path; \
-from loadtests.reconciliation import fetch_reconciliation as f; \
-e = f(sys.argv[1], Path(sys.argv[2])); print(e or 'reconciliation saved')" \
-    "$store" "$run_dir/raw/store/reconciliation.json"
-fi
-echo "evidence in $load; judge it with: .venv/bin/harness verdict $run_dir"
+PYTHONPATH=. .venv/bin/python -m loadtests.collect "$run_dir" ${store:+--store "$store"}
