@@ -1,4 +1,4 @@
-@capacity @REQ-CAPACITY-PEAK
+@capacity @on_request @REQ-CAPACITY-PEAK
 Feature: The store carries 100,000 people buying at the same moment
   The pressure test before full launch (压力测试): the load generator ramps to 100,000
   simulated buyers who pause like people between the steps of the purchase (tens of seconds),
