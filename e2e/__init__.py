@@ -11,6 +11,7 @@
     regulation       sales-page rules on every screen: 可回溯 prompt, pre-ticked boxes,
                      责任免除 emphasis, the 退保 entry after purchase (js/regulation.js)
     spot             `python -m e2e.spot`: the measuring half of `harness check`
+    produce          `python -m e2e.produce`: one worker of `harness run`'s browser phase
     evidence         the above written into <run>/raw/browser/... (docs/contracts.md)
     pytest_fixtures  pytest-playwright fixtures pointed at the harness's Chromium
 

@@ -27,7 +27,7 @@ from harness.errors import ConfigError
 ENV_RUN_DIR = "HARNESS_RUN_DIR"
 # The traceability prompt is watched this long, at these viewports only: it costs wall time,
 # and features/regulation asks for it at the desktop viewport.
-PROMPT_DWELL_MS = 1500.0
+PROMPT_DWELL_MS = 1000.0
 PROMPT_DWELL_VIEWPORTS = frozenset({"desktop"})
 
 

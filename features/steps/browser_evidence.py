@@ -2,12 +2,15 @@
 
 Live, each (journey, viewport) is driven once per pytest session and its journey.json reused by
 every scenario that needs it; offline (`harness verdict`), nothing is driven and whatever is on
-disk is judged. The journey for a product is `<journeys dir>/<product>.toml` when the user
+disk is judged. When `harness run`'s browser phase already produced a folder for this target in
+this run directory (listed in raw/browser/.produced), it is judged as it is, not driven again.
+The journey for a product is `<journeys dir>/<product>.toml` when the user
 gave `--harness-journeys`, else the demo shop's own `demo-<product>`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,13 +22,14 @@ from harness.readers.browser import JourneyEvidence, read_journey
 
 class BrowserEvidence:
     def __init__(self, run_dir: Path, offline: bool, store_url: Callable[[], str],
-                 browser: Callable[[], Any], journeys_dir: Path | None) -> None:
+                 browser: Callable[[], Any], journeys_dir: Path | None,
+                 target: str | None = None) -> None:
         self.root = run_dir / "raw" / "browser"
         self.offline = offline
         self._store_url = store_url
         self._browser = browser
         self._journeys_dir = journeys_dir
-        self._produced: set[Path] = set()
+        self._produced: set[Path] = _produced_by_phase(self.root, target, journeys_dir)
 
     def journey(self, product: str, viewport: str) -> JourneyEvidence:
         out = self.root / product / viewport
@@ -62,6 +66,22 @@ class BrowserEvidence:
         record_form_errors(self._browser(), run_dir=self.root.parent.parent,
                            viewport_name=viewport, base_url=self._store_url(), product=product,
                            journey=self._journey_spec(product))
+
+
+def _produced_by_phase(root: Path, target: str | None,
+                       journeys_dir: Path | None) -> set[Path]:
+    """Folders the browser phase produced for this very target and journeys (else none)."""
+    marker = root / ".produced"
+    if target is None or not marker.is_file():
+        return set()
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()  # unreadable: drive live rather than judge unknown evidence
+    journeys = str(journeys_dir.resolve()) if journeys_dir else None
+    if data.get("target") != target.rstrip("/") or data.get("journeys") != journeys:
+        return set()
+    return {root / str(item["folder"]) for item in data.get("produced", [])}
 
 
 def _attach_screens(evidence: JourneyEvidence) -> None:

@@ -77,8 +77,10 @@ def chromium() -> Iterator[Any]:
 def browser_evidence(session_run_dir: Path, harness_offline: bool, store_url: Any,
                      chromium: Any, pytestconfig: pytest.Config) -> BrowserEvidence:
     journeys = pytestconfig.getoption("--harness-journeys")
+    target = pytestconfig.getoption("--harness-target")
     return BrowserEvidence(session_run_dir, harness_offline, store_url, chromium,
-                           Path(journeys) if journeys else None)
+                           Path(journeys) if journeys else None,
+                           str(target).rstrip("/") if target else None)
 
 
 @given(parsers.parse('the buyer completes the {product} purchase journey at the "{viewport}" '

@@ -1,8 +1,9 @@
 """`harness run`: one release through every gate -> GO / NO-GO / INCONCLUSIVE, with evidence.
 
 Phases: target (the demo shop unless --target) -> load (smoke profile, Locust master +
-workers) -> gray (a gray profile, then the store's events) -> acceptance features (browser
-checks, and every criterion judged from the evidence on disk) -> verdict -> Allure report.
+workers) -> gray (a gray profile, then the store's events) -> browser evidence (the journeys and
+form checks the features read, by parallel Chromium workers) -> acceptance features (every
+criterion judged from the evidence on disk) -> verdict -> Allure report.
 A phase that fails leaves what it measured on disk; its criteria become INCONCLUSIVE.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cli.acceptance import default_areas, feature_paths, run_features
+from harness.cli.browser_phase import browser_phase, default_workers
 from harness.cli.phases import gray_phase, load_phase, start_target
 from harness.cli.report import build_report
 from harness.cli.verdict import add_policy_arguments, judge, policy_from, print_summary
@@ -26,7 +28,7 @@ from harness.rundir import RunDir, git_commit, new_run_dir, tool_versions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = ("good", "long-flow", "notice-below-fold", "notice-covered", "unclear-errors", "slow",
-            "lost-policies", "gray-regression")
+            "lost-policies", "gray-regression", "preticked-consent")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,8 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="simulated visitors of the gray phase (default: 3000)")
     parser.add_argument("--gray-hold-s", type=int, default=20,
                         help="seconds the gray phase holds its visitors (default: 20)")
-    parser.add_argument("--skip", action="append", default=[], choices=("load", "gray"),
-                        help="leave a phase out (its criteria become INCONCLUSIVE)")
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=("load", "gray", "browser"),
+                        help="leave a phase out (its criteria become INCONCLUSIVE; without the "
+                             "browser phase the features drive the browser themselves)")
+    parser.add_argument("--browser-workers", type=int, default=default_workers(),
+                        help="Chromium processes of the browser phase (default: cores + 1, "
+                             "at most 3)")
     parser.add_argument("--areas", default="",
                         help="judge only these feature areas, comma-separated (e.g. "
                              "disclosures,purchase_flow); the verdict says so")
@@ -89,6 +96,11 @@ def run(args: argparse.Namespace) -> int:
         if "gray" not in args.skip:
             with timer("gray"):
                 sources.append(gray_phase(target, run_dir, args))
+        if "browser" not in args.skip:
+            with timer("browser evidence"):
+                produced = browser_phase(target.url, run_dir, selected, args.browser_workers,
+                                         args.journeys)
+                sources.extend([produced] if produced else [])
         with timer("acceptance features"):
             code = run_features(run_dir, target=target.url, offline=False, variant=args.variant,
                                 allow_non_local=args.allow_non_local, selected=selected,

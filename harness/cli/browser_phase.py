@@ -1,0 +1,152 @@
+"""The browser evidence phase of `harness run`: every journey and form check the selected
+features will read, produced before they run, by a few Chromium workers side by side.
+
+The features would drive the same journeys one after another; here they are spread over
+worker processes (`python -m e2e.produce`, each with its own browser, so the judge never
+loads Playwright), and `raw/browser/.produced` lists what was produced for which target. The
+features' BrowserEvidence reuses those folders and drives anything missing itself, so a
+worker that failed costs time, not evidence, and `pytest features/` alone still works live.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from harness.model import Source
+from harness.rundir import RunDir
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FEATURES_DIR = PROJECT_ROOT / "features"
+MARKER = ".produced"
+PHASE_TIMEOUT_S = 900.0
+_JOURNEY = re.compile(r'the buyer completes the (\S+) purchase journey at the "([^"]+)" viewport')
+_FORM = re.compile(r'the buyer submits the (\S+) health declaration with no answers at the '
+                   r'"([^"]+)" viewport')
+# rough relative cost, to share the work out evenly (medical has a health declaration; the
+# desktop journeys watch the traceability prompt)
+_COST = {"medical": 5.0}
+
+
+def needed_evidence(areas: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(kind, product, viewport) that the selected areas' Given steps will ask for."""
+    needed: dict[tuple[str, str, str], None] = {}
+    for area in areas:
+        for feature in sorted((FEATURES_DIR / area).glob("*.feature")):
+            for step in _expanded_steps(feature.read_text(encoding="utf-8")):
+                for kind, pattern in (("journey", _JOURNEY), ("form-errors", _FORM)):
+                    found = pattern.search(step)
+                    if found and "<" not in step:
+                        needed[(kind, found.group(1), found.group(2))] = None
+    return list(needed)
+
+
+def _expanded_steps(text: str) -> list[str]:
+    """Every step line of a feature, with Scenario Outline placeholders filled per example."""
+    steps: list[str] = []
+    templates: list[str] = []
+    header: list[str] | None = None
+    rows: list[dict[str, str]] = []
+
+    def flush() -> None:
+        for template in templates:
+            if not rows:
+                steps.append(template)
+            for row in rows:
+                filled = template
+                for name, value in row.items():
+                    filled = filled.replace(f"<{name}>", value)
+                steps.append(filled)
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith(("Scenario", "Feature", "Background", "场景", "功能")):
+            flush()
+            templates, header, rows = [], None, []
+        elif line.startswith(("Examples", "例子")):
+            header = []
+        elif line.startswith("|") and header is not None:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if not header:
+                header.extend(cells)
+            else:
+                rows.append(dict(zip(header, cells, strict=False)))
+        elif line:
+            templates.append(line)
+    flush()
+    return steps
+
+
+def share_out(items: list[tuple[str, str, str]], workers: int) -> list[list[tuple[str, str, str]]]:
+    """Longest first onto the least loaded worker (enough for a dozen-odd items)."""
+    plans: list[list[tuple[str, str, str]]] = [[] for _ in range(max(1, workers))]
+    loads = [0.0] * len(plans)
+
+    def cost(item: tuple[str, str, str]) -> float:
+        return _COST.get(item[1], 4.0) + (1.5 if item[2] == "desktop" else 0.0)
+
+    for item in sorted(items, key=cost, reverse=True):
+        i = loads.index(min(loads))
+        plans[i].append(item)
+        loads[i] += cost(item)
+    return [p for p in plans if p]
+
+
+def browser_phase(target_url: str, run_dir: RunDir, areas: Iterable[str], workers: int,
+                  journeys: Path | None = None) -> Source | None:
+    """Produce the browser evidence of `areas` with `workers` processes; None if none is needed."""
+    items = needed_evidence(areas)
+    if not items:
+        return None
+    started = time.monotonic()
+    procs = [_start(plan, target_url, run_dir, journeys) for plan in share_out(items, workers)]
+    produced: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for proc in procs:
+        try:
+            out, err = proc.communicate(timeout=PHASE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            problems.append(f"a worker did not finish within {PHASE_TIMEOUT_S:g} s")
+            continue
+        if proc.returncode == 0:
+            produced.extend(json.loads(out))
+        else:
+            problems.append(f"a worker exited {proc.returncode}: {err.strip()[-500:]}")
+    wall_s = round(time.monotonic() - started, 1)
+    marker = {"target": target_url, "journeys": str(journeys.resolve()) if journeys else None,
+              "workers": len(procs), "wall_s": wall_s, "produced": produced}
+    root = run_dir.raw / "browser"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=2), encoding="utf-8")
+    detail = (f"{len(produced)} of {len(items)} journeys/form checks by {len(procs)} "
+              f"browser worker(s) in {wall_s} s" + ("; " + "; ".join(problems) if problems else ""))
+    return Source("browser evidence", 4 if problems else 0,
+                  f"python -m e2e.produce (x{len(procs)})", detail)
+
+
+def default_workers() -> int:
+    """One Chromium more than there are cores, at most 3: a journey spends much of its time
+    waiting for screens to settle, so on 2 cores 3 workers beat 2 (bench/bench_browser.py:
+    27.9 s against 35.7 s for the same 17 checks, same run); 4 were slower again."""
+    return max(1, min(3, (os.cpu_count() or 1) + 1))
+
+
+def _start(plan: list[tuple[str, str, str]], target_url: str, run_dir: RunDir,
+           journeys: Path | None) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "e2e.produce", "--run-dir", str(run_dir.path),
+               "--base-url", target_url]
+    for kind, product, viewport in plan:
+        command += [f"--{kind}", f"{product}:{viewport}"]
+    if journeys is not None:
+        command += ["--journeys", str(journeys.resolve())]
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
