@@ -2,7 +2,8 @@
 Feature: Cooling-off notice (犹豫期提示) on the first screen of the application page
   The notice must be seen without scrolling: fully inside the viewport, not covered, not
   transparent, readable (text at least 12 px, contrast at least 4.5:1), and it must state the
-  product's cooling-off period in days.
+  product's cooling-off period in days. Checked at the screens buyers use: desktop (1366x768),
+  desktop-hd (1920x1080), phone (390x844), phone-small (360x640) and WeChat's browser (414x736).
 
   @blocker
   Scenario Outline: The cooling-off notice of <product> is fully visible on the first screen at <viewport>
@@ -10,13 +11,22 @@ Feature: Cooling-off notice (犹豫期提示) on the first screen of the applica
     Then the cooling-off notice is fully visible on the first screen with text of at least 12 px and contrast of at least 4.5:1
 
     Examples:
-      | product  | viewport |
-      | travel   | desktop  |
-      | travel   | phone    |
-      | medical  | desktop  |
-      | medical  | phone    |
-      | accident | desktop  |
-      | accident | phone    |
+      | product  | viewport    |
+      | travel   | desktop     |
+      | travel   | desktop-hd  |
+      | travel   | phone       |
+      | travel   | phone-small |
+      | travel   | wechat      |
+      | medical  | desktop     |
+      | medical  | desktop-hd  |
+      | medical  | phone       |
+      | medical  | phone-small |
+      | medical  | wechat      |
+      | accident | desktop     |
+      | accident | desktop-hd  |
+      | accident | phone       |
+      | accident | phone-small |
+      | accident | wechat      |
 
   @critical
   Scenario Outline: The cooling-off notice of <product> states at least <days> days
