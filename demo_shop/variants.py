@@ -15,6 +15,8 @@ VARIANTS: dict[str, str] = {
     "unclear-errors": "health-declaration errors only as a generic message, not tied to fields",
     "slow": "latency grows with the number of requests in flight: fails the capacity gate",
     "lost-policies": "a simulated race: ~2% of paid journeys get no policy, ~2% get two",
+    "preticked-consent": "the application page's consent box is ticked before the buyer acts: "
+    "fails the no-preselection rule (features/regulation)",
     "gray-regression": "the gray cohort gets an extra mandatory health question and ~30% of its "
     "payments fail: fails the gray-release comparison",
 }

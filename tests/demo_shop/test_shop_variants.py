@@ -49,6 +49,16 @@ def test_unclear_errors_shows_only_a_generic_message(make_client: MakeClient) ->
     assert post_and_follow(client, url, ALL_NO_FORM).endswith("/application")
 
 
+def test_preticked_consent_ticks_the_consent_box_and_good_does_not(
+        make_client: MakeClient, client: ShopClient) -> None:
+    consent = re.compile(r'<input type="checkbox" id="consent"[^>]*>')
+    ticked = make_client("preticked-consent")
+    page = follow(ticked, _journey_at(ticked, "travel"))
+    assert "checked" in consent.findall(page)[0]
+    page = follow(client, _journey_at(client, "travel"))
+    assert "checked" not in consent.findall(page)[0]
+
+
 def test_slow_latency_grows_with_requests_in_flight(make_client: MakeClient) -> None:
     from demo_shop.app import InFlightLatency
 

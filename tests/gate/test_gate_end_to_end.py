@@ -72,6 +72,7 @@ def test_deleted_evidence_makes_the_rejudge_inconclusive(
     ("notice-covered", ("--areas", "disclosures"), "notice of medical is fully visible"),
     ("notice-below-fold", ("--areas", "disclosures"), "at phone"),
     ("long-flow", ("--areas", "purchase_flow"), "Buying medical takes at most 5 steps"),
+    ("preticked-consent", ("--areas", "regulation"), "Nothing is ticked by default on any screen"),
     ("unclear-errors", ("--areas", "health_declaration"), "A missing answer is explained"),
     ("lost-policies", ("--areas", "integrity", "--skip", "gray"), "One policy per paid purchase"),
     ("gray-regression", ("--areas", "gray_release", "--skip", "load"), "灰度组转化率不比对照组差"),
