@@ -161,6 +161,27 @@ def shop_workers_for(peak_users: int) -> int:
     return max(2, -(-peak_users // MAX_USERS_PER_WORKER))
 
 
+@dataclass(frozen=True)
+class MachinePlan:
+    """How to lay a profile out on this machine (see `plan_machine`)."""
+
+    peak_users: int
+    workers: int
+    destinations: int
+    shop_workers: int
+
+
+def plan_machine(profile: str, overrides: Mapping[str, str] | None = None) -> MachinePlan:
+    """Workers, store addresses and demo-shop processes for the profile's peak users (the
+    spike included): peak -> 120,000 users, 7 workers, 5 addresses, 7 shop processes.
+    Raises ConfigError for a bad profile or override."""
+    try:
+        peak = profile_from_env(profile, {**os.environ, **(overrides or {})}).peak_users
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    return MachinePlan(peak, workers_for(peak), destinations_for(peak), shop_workers_for(peak))
+
+
 def _environment(request: LoadRequest) -> dict[str, str]:
     env = dict(os.environ)
     bad = [k for k in request.overrides if not k.startswith("HARNESS_LOAD_")]

@@ -79,17 +79,13 @@ def size_for_machine(args: argparse.Namespace, overrides: dict[str, str]) -> Non
     """Fill in --workers, --spread and --shop-workers the user left out, from the profile's
     peak users: at most 18,000 users per generator or shop process (20,000 open files), at most
     28,000 connections per address pair (ephemeral ports), one worker per core at least."""
-    from loadtests.launcher import destinations_for, shop_workers_for, workers_for
-    from loadtests.profiles import profile_from_env
+    from loadtests.launcher import plan_machine
 
-    try:
-        peak = profile_from_env(args.profile, {**os.environ, **overrides}).peak_users
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
-    args.workers = args.workers or workers_for(peak)
-    args.spread = args.spread or destinations_for(peak)
-    args.shop_workers = args.shop_workers or shop_workers_for(peak)
-    args.peak_users = peak
+    plan = plan_machine(args.profile, overrides)
+    args.workers = args.workers or plan.workers
+    args.spread = args.spread or plan.destinations
+    args.shop_workers = args.shop_workers or plan.shop_workers
+    args.peak_users = plan.peak_users
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from loadtests.applicant import id_check_char, random_application, random_id_num
 from loadtests.launcher import (
     check_capacity,
     destinations_for,
+    plan_machine,
     shop_workers_for,
     workers_for,
 )
@@ -132,6 +133,9 @@ def test_harness_load_sizes_the_machine_for_the_profiles_peak() -> None:
     size_for_machine(smoke, overrides_from(smoke))
     assert (smoke.workers, smoke.spread, smoke.shop_workers) == (3, 1, 2)
     assert destinations_for(28_001) == 2 and shop_workers_for(18_001) == 2
+    assert plan_machine("peak", {"HARNESS_LOAD_SPIKE_USERS": "0"}).workers == 6
+    with pytest.raises(ConfigError, match="HARNESS_LOAD_USERS"):
+        plan_machine("peak", {"HARNESS_LOAD_USERS": "many"})
 
 
 def test_stairs_hold_each_level_in_its_own_steady_phase() -> None:

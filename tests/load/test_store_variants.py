@@ -79,3 +79,23 @@ def test_a_slow_store_fails_on_latency_with_a_valid_generator(slow_url: str,
     assert latency.status is Status.FAILED, latency.message
     assert latency.observed is not None and float(latency.observed) > 100
     assert error_ratio_gate(steady, 0.001).status is Status.PASSED
+
+
+def test_the_lost_policies_store_fails_integrity_with_counts(tmp_path: Path) -> None:
+    """~2 % of paid journeys get no policy and ~2 % two: a few hundred purchases show both."""
+    shop = _shop("lost-policies")
+    url = next(shop)
+    try:
+        overrides = {"HARNESS_LOAD_USERS": "40", "HARNESS_LOAD_RAMP_S": "2",
+                     "HARNESS_LOAD_HOLD_S": "10", "HARNESS_LOAD_THINK_SCALE": "0.005"}
+        run_load(LoadRequest("smoke", url, tmp_path, workers=2, overrides=overrides))
+    finally:
+        shop.close()
+    integrity = integrity_gate(read_purchases(tmp_path / "raw/load/purchases.jsonl"),
+                               read_reconciliation(tmp_path / "raw/store/reconciliation.json"))
+    assert integrity.status is Status.FAILED, integrity.message
+    defects = integrity.details["defects"]
+    assert integrity.n is not None and integrity.n > 150
+    assert defects.get("paid_without_policy", 0) + defects.get("paid_with_multiple_policies",
+                                                               0) > 0, defects
+    assert "integrity defect(s) in" in integrity.message
