@@ -76,24 +76,42 @@ class Stair:
     cpu_ms_per_request: float
     rss_kib_per_user: float
     machine_busy_percent: float
+    shop_cpu_percent: float
 
 
 class MachineSampler(threading.Thread):
-    """Whole-machine CPU busy share every 5 s: is the machine, not one worker, the limit?"""
+    """Every 5 s: whole-machine CPU busy share and the shop's CPU seconds: is the machine, not
+    one worker, the limit, and how much of it does the store under test take?"""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.samples: list[tuple[float, float]] = []
+        self.samples: list[tuple[float, float, float]] = []
         self.stopped = threading.Event()
+        self.shop: list[psutil.Process] = []
 
     def run(self) -> None:
         psutil.cpu_percent(None)
         while not self.stopped.wait(5.0):
-            self.samples.append((time.time(), psutil.cpu_percent(None)))
+            self.samples.append((time.time(), psutil.cpu_percent(None), self._shop_cpu_s()))
 
-    def busy_between(self, start: float, end: float) -> float:
-        values = [v for t, v in self.samples if start <= t <= end]
-        return sum(values) / len(values) if values else float("nan")
+    def _shop_cpu_s(self) -> float:
+        total = 0.0
+        for proc in self.shop:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    def busy_between(self, start: float, end: float) -> tuple[float, float]:
+        """(machine busy %, shop CPU % of one core) averaged over [start, end]."""
+        inside = [x for x in self.samples if start <= x[0] <= end]
+        if len(inside) < 2:
+            return float("nan"), float("nan")
+        busy = sum(x[1] for x in inside) / len(inside)
+        shop = (inside[-1][2] - inside[0][2]) / (inside[-1][0] - inside[0][0]) * 100
+        return busy, shop
 
 
 def overrides(stairs: list[int], args: argparse.Namespace) -> dict[str, str]:
@@ -151,7 +169,7 @@ def judge_stairs(mode: str, load: Path, machine: MachineSampler) -> list[Stair]:
             errors = error_ratio_gate(read_phase_stats(load / "phase_stats.jsonl",
                                                        [phase.name]), MAX_ERROR_RATIO)
         except HarnessError as exc:
-            out.append(Stair(mode, phase.users, False, f"no stats: {exc}", *[float("nan")] * 7))
+            out.append(Stair(mode, phase.users, False, f"no stats: {exc}", *[float("nan")] * 8))
             continue
         ratio = float(errors.observed) if isinstance(errors.observed, float) else float("nan")
         valid = validity.status is Status.PASSED and errors.status is Status.PASSED
@@ -160,12 +178,13 @@ def judge_stairs(mode: str, load: Path, machine: MachineSampler) -> list[Stair]:
              *([errors.message] if errors.status is not Status.PASSED else [])])
         d = validity.details
         cpu_ms, rss_kib = generator_cost(health, phase)
-        busy = machine.busy_between(plan.started_at + phase.start_s,
-                                    plan.started_at + phase.end_s)
+        busy, shop = machine.busy_between(plan.started_at + phase.start_s,
+                                          plan.started_at + phase.end_s)
         out.append(Stair(mode, phase.users, valid, why or validity.message, ratio,
                          float(d.get("rps_achieved", float("nan"))),
                          float(d.get("cpu_percent_max", float("nan"))),
-                         float(d.get("loop_lag_ms_p95_max", float("nan"))), cpu_ms, rss_kib, busy))
+                         float(d.get("loop_lag_ms_p95_max", float("nan"))), cpu_ms, rss_kib, busy,
+                         shop))
     return out
 
 
@@ -191,12 +210,13 @@ def generator_cost(health: GeneratorHealth, phase: PlanPhase) -> tuple[float, fl
 
 def print_stairs(stairs: list[Stair]) -> None:
     print(f"{'mode':<8}{'users':>9}  {'valid':<6}{'err %':>7}{'req/s':>8}{'cpu%max':>8}"
-          f"{'lag ms':>8}{'ms cpu/req':>11}{'KiB/user':>9}{'machine%':>9}")
+          f"{'lag ms':>8}{'ms cpu/req':>11}{'KiB/user':>9}{'machine%':>9}{'shop%':>7}")
     for s in stairs:
         print(f"{s.mode:<8}{s.users:>9,}  {'yes' if s.valid else 'no':<6}"
               f"{s.error_ratio * 100:>7.2f}{s.rps_achieved:>8,.0f}{s.cpu_percent_max:>8.0f}"
               f"{s.loop_lag_ms_p95_max:>8.0f}{s.cpu_ms_per_request:>11.3f}"
-              f"{s.rss_kib_per_user:>9.1f}{s.machine_busy_percent:>9.0f}")
+              f"{s.rss_kib_per_user:>9.1f}{s.machine_busy_percent:>9.0f}"
+              f"{s.shop_cpu_percent:>7.0f}")
         if not s.valid:
             print(f"        why: {s.why}")
     for mode in dict.fromkeys(s.mode for s in stairs):
@@ -217,7 +237,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--harness-stairs", default="1000,3000")
     parser.add_argument("--plain-stairs", default="1000,3000")
-    parser.add_argument("--modes", default="plain,harness")
+    parser.add_argument("--modes", default="harness,plain")
     parser.add_argument("--ramp-s", type=float, default=10.0)
     parser.add_argument("--hold-s", type=float, default=20.0)
     parser.add_argument("--think-scale", type=float, default=1.0)
@@ -226,6 +246,8 @@ def main() -> None:
     plan = {"plain": [int(x) for x in args.plain_stairs.split(",")],
             "harness": [int(x) for x in args.harness_stairs.split(",")]}
     peak = max(max(plan[m]) for m in args.modes.split(","))
+    print(f"load average before: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"{os.cpu_count()} cores; {psutil.virtual_memory().total / 2**30:.0f} GiB", flush=True)
     machine = MachineSampler()
     machine.start()
     results: list[Stair] = []
@@ -236,6 +258,7 @@ def main() -> None:
                                    timeout_s=60)
         print(f"demo shop: {shop_workers_for(peak)} workers on {', '.join(shop.urls)}",
               flush=True)
+        machine.shop = [psutil.Process(pid) for pid in shop.worker_pids]
         try:
             for mode in args.modes.split(","):
                 run_dir = Path(tmp) / mode
@@ -244,12 +267,13 @@ def main() -> None:
                         else run_harness(shop.urls, plan[mode], run_dir, args))
                 print(f"{mode}: ran {time.monotonic() - started:.0f} s", flush=True)
                 results += judge_stairs(mode, load, machine)
+                print_stairs([s for s in results if s.mode == mode])  # each mode at once:
+                if args.json:  # a run cut short by its time bound keeps what it measured
+                    args.json.write_text(json.dumps([asdict(s) for s in results], indent=2))
         finally:
             shop.stop()
             machine.stopped.set()
     print_stairs(results)
-    if args.json:
-        args.json.write_text(json.dumps([asdict(s) for s in results], indent=2))
 
 
 if __name__ == "__main__":
