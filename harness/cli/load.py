@@ -19,6 +19,7 @@ from harness.gates.integrity import integrity_gate
 from harness.gates.load import generator_validity_gate
 from harness.model import ExitCode
 from harness.readers.generator import (
+    GeneratorHealth,
     read_generator_health,
     read_load_plan,
     read_purchases,
@@ -136,6 +137,7 @@ def print_summary(load_dir: Path) -> None:
               f"{cells[0]:>9}{cells[1]:>9}{cells[2]:>9}")
     validity = generator_validity_gate(health, plan)
     print(f"[load] generator {validity.status.value}: {validity.message}")
+    print(f"[load] generator cost: {generator_cost(health)}")
     try:
         purchases = read_purchases(load_dir / "purchases.jsonl")
         store = read_reconciliation(load_dir.parent / "store" / "reconciliation.json")
@@ -144,6 +146,27 @@ def print_summary(load_dir: Path) -> None:
         return
     integrity = integrity_gate(purchases, store)
     print(f"[load] integrity {integrity.status.value}: {integrity.message}")
+
+
+def generator_cost(health: GeneratorHealth) -> str:
+    """CPU per request (workers' CPU seconds over their requests, first to last sample) and
+    resident memory per user (at the sample with the most users), as one sentence."""
+    samples = [s for s in health.samples if s.workers and not s.final]
+    if len(samples) < 2:
+        return "not enough samples"
+    first = {w.id: w for w in samples[0].workers}
+    cpu_s = requests = 0.0
+    for w in samples[-1].workers:
+        before = first.get(w.id)
+        if before and None not in (w.cpu_s_total, before.cpu_s_total):
+            cpu_s += (w.cpu_s_total or 0.0) - (before.cpu_s_total or 0.0)
+            requests += (w.requests_total or 0) - (before.requests_total or 0)
+    fullest = max(samples, key=lambda s: sum(w.users for w in s.workers))
+    users = sum(w.users for w in fullest.workers)
+    rss = sum(w.rss_bytes or 0 for w in fullest.workers)
+    cpu = f"{cpu_s * 1000 / requests:.2f} ms CPU per request" if requests else "no requests"
+    mem = f"{rss / 1024 / users:,.0f} KiB resident per user" if users and rss else "no memory"
+    return f"{cpu}, {mem} (fixed costs included: small runs overstate both)"
 
 
 def _ms(value: float | None) -> str:

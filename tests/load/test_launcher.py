@@ -88,6 +88,7 @@ def test_distributed_smoke_run_produces_valid_evidence(shop_url: str, tmp_path: 
     assert integrity.status is Status.PASSED, integrity.message
     assert integrity.n is not None and integrity.n > 20
     assert "generator passed" in printed and "integrity passed" in printed
+    assert "ms CPU per request" in printed and "KiB resident per user" in printed
 
 
 @pytest.mark.slow
