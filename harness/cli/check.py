@@ -81,15 +81,14 @@ def check_notice(args: argparse.Namespace) -> dict[str, Any]:
         command += ["--screenshots", str(args.screenshots)]
     data = _measure(command, timeout_s=CHILD_TIMEOUT_S * len(viewports))
     spots = read_notice_spots(data, "python -m e2e.spot notice")
+    outcomes = [notice_spot_gate(s, args.min_font_px, args.min_contrast) for s in spots]
     rows = []
-    for spot in spots:
-        outcome = notice_spot_gate(spot, args.min_font_px, args.min_contrast)
+    for spot, outcome in zip(spots, outcomes, strict=True):
         rows.append({"viewport": spot.viewport, "width": spot.width, "height": spot.height,
                      "status": outcome.status.value, "passed": outcome.status == Status.PASSED,
                      "message": outcome.message, "reasons": list(spot.reasons),
                      "http_status": spot.http_status, "error": spot.error,
                      "text": spot.text, "measurements": dict(spot.measurements)})
-    outcomes = [notice_spot_gate(s, args.min_font_px, args.min_contrast) for s in spots]
     return {"check": "notice", "url": args.url, **_overall(outcomes),
             "thresholds": {"min_font_px": args.min_font_px, "min_contrast": args.min_contrast},
             "viewports": rows}
