@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,10 @@ def check_notice(args: argparse.Namespace) -> dict[str, Any]:
     require_http_url(args.url, "URL")
     if not (args.text or args.selector):
         raise ConfigError("check notice needs --text PATTERN and/or --selector CSS")
+    try:
+        re.compile(args.text or "")
+    except re.error as exc:
+        raise ConfigError(f"--text {args.text!r} is not a regular expression: {exc}") from exc
     viewports = args.viewports or list(DEFAULT_VIEWPORTS)
     command = ["notice", args.url, "--min-font-px", str(args.min_font_px),
                "--min-contrast", str(args.min_contrast)]

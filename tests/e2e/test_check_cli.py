@@ -80,6 +80,11 @@ def test_only_http_pages_are_checked(url: str) -> None:
     assert done.returncode == 2 and "http://" in done.stderr
 
 
+def test_a_text_that_is_no_regular_expression_is_a_usage_error() -> None:
+    done = harness("notice", "http://127.0.0.1:1/", "--text", "犹豫期(")
+    assert done.returncode == 2 and "regular expression" in done.stderr
+
+
 def test_an_unknown_viewport_is_a_usage_error() -> None:
     done = harness("notice", "http://127.0.0.1:1/", "--text", PATTERN, "--viewport", "tablet")
     assert done.returncode == 2 and "WIDTHxHEIGHT" in done.stderr
