@@ -25,6 +25,7 @@ bench: setup
 	$(PY) bench/bench_demo_shop.py
 	$(PY) bench/bench_gray.py
 	$(PY) bench/bench_load.py
+	$(PY) bench/bench_browser.py
 	$(PY) bench/bench_gate.py
 
 clean:
