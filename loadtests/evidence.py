@@ -29,6 +29,7 @@ from loadtests.socket_errors import classify_socket_error
 
 MESSAGE = "harness_health"
 LAG_PROBE_S = 0.05
+STOP_SLACK_S = 3.0
 
 
 class LagMeter:
@@ -158,7 +159,23 @@ class HealthWriter:
             self.write_line(final=True)
             for pending in self._snapshots:
                 pending.kill(block=False)
+            self._write_ended_phases()
             self.write_snapshot("final")
+
+    def _write_ended_phases(self) -> None:
+        """The shape stops the test the moment its last phase ends, which can beat that phase's
+        own timer (a busy master runs it late): a phase that ended, or ends within the stats
+        report interval, and has no snapshot yet gets one now, before the final one."""
+        assert self.started_at is not None
+        t_s = time.time() - self.started_at
+        done = set()
+        path = self.load_dir / "phase_stats.jsonl"
+        if path.is_file():
+            done = {json.loads(line).get("ended") for line in
+                    path.read_text(encoding="utf-8").splitlines() if line.strip()}
+        for phase in self.profile.phases:
+            if phase.name not in done and phase.end_s <= t_s + STOP_SLACK_S:
+                self.write_snapshot(phase.name)
 
     def write_snapshot(self, ended: str | None) -> None:
         """Cumulative per-request histograms at a phase boundary (phase_stats.jsonl), so the
