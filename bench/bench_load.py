@@ -15,6 +15,11 @@ memory over users, and the marginal memory between stairs) and how busy the whol
 "plain": `locust --processes 2` with Locust's FastHttpUser as it ships (geventhttpclient's
 select()-based keep-alive check, every user on one destination address, Locust's own worker
 count), running the same locustfile so the same evidence is written and judged.
+Measured once on 2026-11-21 (README "Performance"): no stair valid for either mode with
+25-second ramps (1,200 buyers/s: the shop's backlog made each stair's first seconds late);
+30,000 (harness) and 15,000 (plain) held cleanly after that; 60,000 and more collapsed on the
+two shared cores; plain Locust ran out of ports at 28,000.
+
 "harness": `loadtests.launcher` (master + one worker per 18,000 users, users spread over one
 shop address per 28,000 connections, the poll()-based keep-alive check).
 The demo shop is the same for both: enough processes and loopback addresses for the larger
@@ -115,8 +120,12 @@ class MachineSampler(threading.Thread):
 
 
 def overrides(stairs: list[int], args: argparse.Namespace) -> dict[str, str]:
+    """The stairs as profile settings; a ramp never faster than --max-spawn-rate buyers/s (the
+    run of 2026-11-21 ramped 1,200/s and the shop's backlog spoiled every stair's start)."""
+    step = max(b - a for a, b in zip([0, *stairs], stairs, strict=False))
+    ramp_s = max(args.ramp_s, step / args.max_spawn_rate)
     return {"HARNESS_LOAD_STAIRS": ",".join(map(str, stairs)),
-            "HARNESS_LOAD_RAMP_S": str(args.ramp_s), "HARNESS_LOAD_HOLD_S": str(args.hold_s),
+            "HARNESS_LOAD_RAMP_S": str(ramp_s), "HARNESS_LOAD_HOLD_S": str(args.hold_s),
             "HARNESS_LOAD_SPIKE_USERS": "0", "HARNESS_LOAD_THINK_SCALE": str(args.think_scale)}
 
 
@@ -132,7 +141,8 @@ def run_plain(url: str, stairs: list[int], run_dir: Path, args: argparse.Namespa
     """`locust --processes 2` on the same locustfile, without the keep-alive fix."""
     load = run_dir / "raw" / "load"
     load.mkdir(parents=True)
-    duration_s = len(stairs) * (args.ramp_s + args.hold_s)
+    duration_s = len(stairs) * (float(overrides(stairs, args)["HARNESS_LOAD_RAMP_S"])
+                                + args.hold_s)
     env = dict(os.environ, **overrides(stairs, args), HARNESS_LOAD_PROFILE="peak",
                HARNESS_LOAD_DIR=str(load), HARNESS_LOAD_WORKERS="2",
                HARNESS_LOAD_KEEPALIVE_FIX="0", PYTHONPATH=str(ROOT))
@@ -240,6 +250,8 @@ def main() -> None:
     parser.add_argument("--modes", default="harness,plain")
     parser.add_argument("--ramp-s", type=float, default=10.0)
     parser.add_argument("--hold-s", type=float, default=20.0)
+    parser.add_argument("--max-spawn-rate", type=float, default=200.0,
+                        help="buyers started per second at most (longer ramps if needed)")
     parser.add_argument("--think-scale", type=float, default=1.0)
     parser.add_argument("--json", type=Path, help="also write the stairs here")
     args = parser.parse_args()
