@@ -26,6 +26,7 @@ GRAY_EXPORT = "/api/export/events.parquet"
 class Target:
     url: str
     bundled: bool
+    extra_urls: tuple[str, ...] = ()  # more addresses of the same store, to spread connections
 
 
 @contextmanager
@@ -40,14 +41,23 @@ def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
     store.mkdir(parents=True, exist_ok=True)
     print(f"[target] starting the demo shop (variant {args.variant}, "
           f"{args.gray_percent:g} % gray)", flush=True)
+    shop_workers, listen = 2, []
+    if args.load_profile != "smoke":  # size the shop for the profile's peak (100,000+ buyers)
+        from loadtests.launcher import plan_machine
+
+        plan = plan_machine(args.load_profile)
+        shop_workers = plan.shop_workers
+        listen = [f"127.0.0.{i}:0" for i in range(2, plan.destinations + 1)]
     try:
-        shop = start_in_background(variant=args.variant, port=0, workers=2,
+        shop = start_in_background(variant=args.variant, port=0, workers=shop_workers,
                                    gray_percent=args.gray_percent,
-                                   db_url=f"sqlite:///{store / 'shop.db'}")
+                                   db_url=f"sqlite:///{store / 'shop.db'}", listen=listen,
+                                   timeout_s=120)
     except RuntimeError as exc:
         raise ToolError(f"the demo shop did not start: {exc}") from exc
     try:
-        yield Target(str(shop.url), bundled=True)
+        yield Target(str(shop.url), bundled=True,
+                     extra_urls=tuple(str(u) for u in shop.urls[1:]))
     finally:
         shop.stop()
 
@@ -55,8 +65,14 @@ def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
 def load_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Source:
     from loadtests.launcher import LoadRequest, run_load
 
+    workers = args.load_workers
+    if args.load_profile != "smoke" and workers == 2:  # the default: size it for the peak
+        from loadtests.launcher import plan_machine
+
+        workers = plan_machine(args.load_profile).workers
     request = LoadRequest(profile=args.load_profile, target=target.url, run_dir=run_dir.path,
-                          workers=args.load_workers, allow_non_local=args.allow_non_local)
+                          workers=workers, allow_non_local=args.allow_non_local,
+                          extra_targets=target.extra_urls)
     try:
         result = run_load(request)
     except HarnessError as exc:
