@@ -6,14 +6,19 @@ with the thresholds of the Background: a saturated generator measured itself, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_bdd import given, parsers, scenarios, then
 
 from features.steps.attachments import attach_files
-from harness.gates.load import error_ratio_gate, generator_validity_gate, percentile_gate
-from harness.model import Outcome, Status
+from harness.gates.load import (
+    error_ratio_gate,
+    generator_validity_gate,
+    only_if_valid,
+    percentile_gate,
+)
+from harness.model import Outcome
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.generator import read_generator_health, read_load_plan
 from harness.readers.locust import read_locust_stats
@@ -27,13 +32,7 @@ class LoadEvidence:
     validity: Outcome | None = None
 
     def valid_or_inconclusive(self, outcome: Outcome) -> Outcome:
-        """The outcome when the load was valid, else INCONCLUSIVE naming why."""
-        if self.validity is None or self.validity.status is not Status.PASSED:
-            why = self.validity.message if self.validity else "validity was not judged"
-            return replace(outcome, status=Status.INCONCLUSIVE,
-                           message=f"not trusted, the load test was not valid ({why}); "
-                                   f"measured: {outcome.message}")
-        return outcome
+        return only_if_valid(outcome, self.validity)
 
 
 @given("the load test evidence of this run", target_fixture="load")

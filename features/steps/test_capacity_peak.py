@@ -19,6 +19,7 @@ from harness.gates.load import (
     concurrency_gate,
     error_ratio_gate,
     generator_validity_gate,
+    only_if_valid,
     percentile_gate,
     recovery_gate,
 )
@@ -44,13 +45,7 @@ class PeakEvidence:
         return read_phase_stats(self.load_dir / "phase_stats.jsonl", STEADY)
 
     def valid_or_inconclusive(self, outcome: Outcome) -> Outcome:
-        """The outcome when the load was valid, else INCONCLUSIVE naming why."""
-        if self.validity is None or self.validity.status is not Status.PASSED:
-            why = self.validity.message if self.validity else "validity was not judged"
-            return replace(outcome, status=Status.INCONCLUSIVE,
-                           message=f"not trusted, the load test was not valid ({why}); "
-                                   f"measured: {outcome.message}")
-        return outcome
+        return only_if_valid(outcome, self.validity)
 
 
 @given("the peak load test evidence of this run", target_fixture="peak")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from harness.errors import ConfigError
@@ -17,7 +18,8 @@ from harness.model import Comparator, Outcome, Status
 from harness.readers.generator import GeneratorHealth, GeneratorSample, LoadPlan
 from harness.readers.locust import PERCENTILE_COLUMNS, LocustStats, RequestHistory
 
-__all__ = ["concurrency_gate", "error_ratio_gate", "generator_validity_gate", "percentile_gate",
+__all__ = ["concurrency_gate", "error_ratio_gate", "generator_validity_gate", "only_if_valid",
+           "percentile_gate",
            "recovery_gate"]
 
 ROUNDING_NOTE = ("Locust percentiles come from a histogram rounded to about 2 significant "
@@ -369,3 +371,14 @@ def _recovery_window(plan: LoadPlan) -> tuple[float | None, float | None]:
         if before.kind == "spike" and after.kind == "recovery":
             return plan.started_at + before.end_s, plan.started_at + after.end_s
     return None, None
+
+
+def only_if_valid(outcome: Outcome, validity: Outcome | None) -> Outcome:
+    """A latency or error criterion counts only when `generator_validity_gate` passed: a
+    saturated generator measured itself, not the store. Otherwise INCONCLUSIVE, naming why."""
+    if validity is not None and validity.status is Status.PASSED:
+        return outcome
+    why = validity.message if validity is not None else "validity was not judged"
+    return replace(outcome, status=Status.INCONCLUSIVE,
+                   message=f"not trusted, the load test was not valid ({why}); "
+                           f"measured: {outcome.message}")
