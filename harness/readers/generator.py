@@ -8,7 +8,6 @@ line, a missing field, NaN or a negative count. A criterion built on it becomes 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import EvidenceError
+from harness.readers.evidence_file import parse_json, read_evidence_text, read_json_lines
 
 __all__ = [
     "GeneratorHealth", "GeneratorSample", "LoadPlan", "PlanPhase", "PurchaseRecord", "Purchases",
@@ -162,36 +162,16 @@ class Fields:
         return {str(k): sub.whole(k) for k in value}
 
 
-def read_text(path: Path) -> str:
-    """The file's text; missing, unreadable or empty files raise EvidenceError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise EvidenceError("missing: the load run did not write it", path=str(path)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvidenceError(f"unreadable: {exc}", path=str(path)) from exc
-    if not text.strip():
-        raise EvidenceError("empty file", path=str(path))
-    return text
+LOAD_HINT = "the load run did not write it"
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed JSON) for each non-blank line; empty or cut files raise."""
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
-        if line.strip():
-            yield number, parse_json(line, str(path), number)
+    """(line number, parsed JSON) for each non-blank line of a load evidence file."""
+    return read_json_lines(path, LOAD_HINT)
 
 
-def parse_json(text: str, source: str, line: int | None) -> Any:
-    def reject(name: str) -> Any:
-        raise EvidenceError(f"{name} is not a number the harness accepts", path=source,
-                            line=line)
-
-    try:
-        return json.loads(text, parse_constant=reject)
-    except ValueError as exc:
-        raise EvidenceError(f"not valid JSON ({exc}); the line is cut or corrupt", path=source,
-                            line=line) from exc
+def read_json(path: Path) -> Any:
+    return parse_json(read_evidence_text(path, LOAD_HINT), str(path))
 
 
 def read_generator_health(path: Path) -> GeneratorHealth:
@@ -228,7 +208,7 @@ def _worker(f: Fields) -> WorkerSample:
 
 def read_load_plan(path: Path) -> LoadPlan:
     """phases.json, written by the master when the test started."""
-    f = Fields(parse_json(read_text(path), str(path), None), str(path), None)
+    f = Fields(read_json(path), str(path), None)
     phases = f.raw("phases")
     if not isinstance(phases, list) or not phases:
         raise f._fail("phases", "is not a non-empty list")
@@ -312,7 +292,7 @@ class StoreReconciliation:
 def read_reconciliation(path: Path) -> StoreReconciliation:
     """{"summary": {...counts}, "journeys": [{journey_id, premium_fen, payments:
     [{charged_fen...}], policy_numbers: [...]}, ...]} (the demo shop's GET /api/reconciliation)."""
-    f = Fields(parse_json(read_text(path), str(path), None), str(path), None)
+    f = Fields(read_json(path), str(path), None)
     summary = f.counts("summary")
     rows = f.data.get("journeys")
     if rows is None and not summary:

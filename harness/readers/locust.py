@@ -10,7 +10,6 @@ about two significant digits (see `harness.gates.load.percentile_gate`).
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import EvidenceError
-from harness.readers.generator import Fields, json_lines
+from harness.readers.evidence_file import read_evidence_text
+from harness.readers.generator import LOAD_HINT, Fields, json_lines, read_json
 
 __all__ = [
     "FailureRecord", "HistoryRow", "LocustStats", "RequestHistory", "RequestStats",
@@ -179,11 +179,7 @@ def read_failures(path: Path) -> tuple[FailureRecord, ...]:
 
 def read_stats_json(path: Path) -> tuple[Mapping[str, Any], ...]:
     """stats.json (Locust's --json-file): one entry per request name with its histogram."""
-    try:
-        data = json.loads(_text(path), parse_constant=_reject_constant)
-    except ValueError as exc:
-        raise EvidenceError(f"not valid JSON ({exc}); the run was probably cut short",
-                            path=str(path)) from exc
+    data = read_json(path)
     if not isinstance(data, list) or not data:
         raise EvidenceError("expected a non-empty list of request entries", path=str(path))
     for index, entry in enumerate(data):
@@ -283,26 +279,10 @@ def _percentile(histogram_ms: Mapping[int, int], n: int, fraction: float) -> flo
     return 0.0
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number the harness accepts")
-
-
-def _text(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise EvidenceError("missing: the load run did not write it", path=str(path)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvidenceError(f"unreadable: {exc}", path=str(path)) from exc
-    if not text.strip():
-        raise EvidenceError("empty file", path=str(path))
-    return text
-
-
 def _csv_rows(path: Path, required: tuple[str, ...],
               allow_no_rows: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs; header is line 1; short rows are truncation."""
-    lines = _text(path).splitlines()
+    lines = read_evidence_text(path, LOAD_HINT).splitlines()
     reader = csv.reader(lines)
     header = next(reader)
     missing = [c for c in required if c not in header]
