@@ -14,14 +14,16 @@ memory over users, and the marginal memory between stairs) and how busy the whol
 
 "plain": `locust --processes 2` with Locust's FastHttpUser as it ships (geventhttpclient's
 select()-based keep-alive check, every user on one destination address, Locust's own worker
-count), running the same locustfile so the same evidence is written and judged.
+count), running the same locustfile and journey (HARNESS_LOAD_CLIENT=fasthttp) so the same
+evidence is written and judged.
 Measured once on 2026-11-21 (README "Performance"): no stair valid for either mode with
 25-second ramps (1,200 buyers/s: the shop's backlog made each stair's first seconds late);
 30,000 (harness) and 15,000 (plain) held cleanly after that; 60,000 and more collapsed on the
 two shared cores; plain Locust ran out of ports at 28,000.
 
 "harness": `loadtests.launcher` (master + one worker per 18,000 users, users spread over one
-shop address per 28,000 connections, the poll()-based keep-alive check).
+shop address per 28,000 connections, each buyer on the lean one-socket client of
+loadtests/lean_http.py).
 The demo shop is the same for both: enough processes and loopback addresses for the larger
 stair. Loopback only; each mode is bounded by its profile plus a margin.
 """
@@ -145,7 +147,7 @@ def run_plain(url: str, stairs: list[int], run_dir: Path, args: argparse.Namespa
                                 + args.hold_s)
     env = dict(os.environ, **overrides(stairs, args), HARNESS_LOAD_PROFILE="peak",
                HARNESS_LOAD_DIR=str(load), HARNESS_LOAD_WORKERS="2",
-               HARNESS_LOAD_KEEPALIVE_FIX="0", PYTHONPATH=str(ROOT))
+               HARNESS_LOAD_CLIENT="fasthttp", HARNESS_LOAD_KEEPALIVE_FIX="0", PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--processes", "2",
            "--headless", "-H", url, "--run-time", f"{int(duration_s) + 5}s",
            "--csv", str(load / "locust"), "--csv-full-history", "--json-file",

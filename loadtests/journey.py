@@ -1,5 +1,10 @@
-"""The simulated buyer: one Locust FastHttpUser walking the JSON purchase journey of
-docs/contracts.md (start → notice → health → application → pay), pausing like a person.
+"""The simulated buyer: one Locust user walking the JSON purchase journey of docs/contracts.md
+(start → notice → health → application → pay), pausing like a person.
+
+Two users walk the same journey (`PurchaseJourney`), differing only in how a request is sent:
+`PurchaseJourneyUser` (the harness's default) on the lean one-socket client of
+loadtests/lean_http.py, and `FastHttpPurchaseUser` on Locust's FastHttpUser as it ships (the
+benchmark's "plain Locust", or `HARNESS_LOAD_CLIENT=fasthttp`).
 
 The user follows the `next` of each answer, so the screens a release adds (the `long-flow`
 variant's extra-1 and extra-2) are walked too. Request names are the step names (`1 start` ...
@@ -14,6 +19,7 @@ judging is `harness.gates`' job.
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 import time
@@ -22,10 +28,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import gevent
-from locust import FastHttpUser, task
+from locust import FastHttpUser, User
 from locust.exception import CatchResponseError
 
 from loadtests.applicant import random_application
+from loadtests.lean_http import LeanConnection, ProtocolError
 from loadtests.profiles import DEFAULT_PRODUCTS
 from loadtests.purchases import PurchaseLog
 from loadtests.think import ThinkTimes
@@ -50,8 +57,9 @@ class JourneyAborted(Exception):
     """A step did not answer as the contract says; the step's own failure is already reported."""
 
 
-class PurchaseJourneyUser(FastHttpUser):
-    """One buyer: picks a product by weight, walks the flow, pays once with an idempotency key."""
+class PurchaseJourney:
+    """One buyer: picks a product by weight, walks the flow, pays once with an idempotency key.
+    A mixin: the concrete users below say how one request is sent (`_post`)."""
 
     # the locustfile sets these from the profile; the defaults are a real person's pace
     think: ThinkTimes = ThinkTimes()
@@ -65,11 +73,12 @@ class PurchaseJourneyUser(FastHttpUser):
     hosts: ClassVar[tuple[str, ...]] = ()
     connection_timeout = 10.0
     network_timeout = 30.0
+    environment: Any
+    host: str | None
 
-    def __init__(self, environment: Any) -> None:
+    def _pick_host(self) -> None:
         if self.hosts:
             self.host = self.hosts[next(_HOST_TURN) % len(self.hosts)]
-        super().__init__(environment)
 
     def wait_time(self) -> float:
         return self.think.sample_s("between", self._rng)
@@ -80,7 +89,6 @@ class PurchaseJourneyUser(FastHttpUser):
         self.visitor_id = f"load-{uuid.uuid4().hex[:16]}"
         self._journeys = 0
 
-    @task
     def purchase(self) -> None:
         if self.new_visitor_per_journey and self._journeys:
             self.visitor_id = f"load-{uuid.uuid4().hex[:16]}"
@@ -171,36 +179,97 @@ class PurchaseJourneyUser(FastHttpUser):
 
     def _post(self, name: str, path: str, payload: dict[str, Any], ok_codes: tuple[int, ...],
               fields: tuple[str, ...]) -> dict[str, Any]:
-        """POST JSON; anything but an expected status with the expected fields fails the step.
+        """POST JSON; anything but an expected status with the expected fields fails the step
+        (raises JourneyAborted after the request was reported to Locust)."""
+        raise NotImplementedError
 
-        A connection-level error (status 0) is left to Locust so the original exception (for
-        example EADDRNOTAVAIL) reaches the failure stats and the socket-error classifier."""
+
+def check_answer(status: int, body: bytes, ok_codes: tuple[int, ...],
+                 fields: tuple[str, ...]) -> tuple[dict[str, Any], str | None]:
+    """(parsed body, None) for an expected status with the expected fields, else ({}, what is
+    wrong): the one rule both users apply to every answer."""
+    if status not in ok_codes:
+        return {}, f"HTTP {status}"
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return {}, "answer is not JSON"
+    missing = [f for f in fields if not isinstance(parsed, dict) or f not in parsed]
+    if missing:
+        return {}, f"answer lacks {', '.join(missing)}"
+    return dict(parsed), None
+
+
+class PurchaseJourneyUser(PurchaseJourney, User):
+    """The harness's buyer: one kept connection per user (loadtests/lean_http.py), every
+    request reported to Locust's stats like FastHttpUser would."""
+
+    tasks = [PurchaseJourney.purchase]  # noqa: RUF012 (Locust reads the class list)
+
+    def __init__(self, environment: Any) -> None:
+        self._pick_host()
+        super().__init__(environment)
+        self.connection = LeanConnection(str(self.host), self.connection_timeout,
+                                         self.network_timeout)
+
+    def on_stop(self) -> None:
+        self.connection.close()
+
+    def _post(self, name: str, path: str, payload: dict[str, Any], ok_codes: tuple[int, ...],
+              fields: tuple[str, ...]) -> dict[str, Any]:
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        sent = time.perf_counter()
+        try:
+            answer = self.connection.post_json(path, data)
+        except (OSError, ProtocolError) as exc:  # TimeoutError is an OSError
+            self._report(name, time.perf_counter() - sent, 0, exc)
+            raise JourneyAborted(f"{name}: {exc!r}") from exc
+        body, problem = check_answer(answer.status, answer.body, ok_codes, fields)
+        self._report(name, time.perf_counter() - sent, len(answer.body),
+                     CatchResponseError(problem) if problem else None)
+        if problem:
+            raise JourneyAborted(f"{name}: {problem}")
+        return body
+
+    def _report(self, name: str, elapsed_s: float, length: int,
+                exception: BaseException | None) -> None:
+        self._waited_s += elapsed_s
+        self.environment.events.request.fire(
+            request_type="POST", name=name, response_time=elapsed_s * 1000.0,
+            response_length=length, exception=exception, context={})
+
+
+class FastHttpPurchaseUser(PurchaseJourney, FastHttpUser):
+    """The same buyer on Locust's FastHttpUser as it ships."""
+
+    tasks = [PurchaseJourney.purchase]  # noqa: RUF012 (Locust reads the class list)
+
+    def __init__(self, environment: Any) -> None:
+        self._pick_host()
+        super().__init__(environment)
+
+    def _post(self, name: str, path: str, payload: dict[str, Any], ok_codes: tuple[int, ...],
+              fields: tuple[str, ...]) -> dict[str, Any]:
+        """A connection-level error (status 0) is left to Locust so the original exception
+        (for example EADDRNOTAVAIL) reaches the failure stats and the socket-error classifier."""
         sent = time.perf_counter()
         with self.client.post(path, json=payload, name=name, catch_response=True) as resp:
             self._waited_s += time.perf_counter() - sent
             if not resp.status_code:
                 connection_error = resp.error
-            elif resp.status_code not in ok_codes:
-                resp.failure(f"HTTP {resp.status_code}")
-                raise JourneyAborted(f"{name}: HTTP {resp.status_code}")
             else:
-                return self._parse(resp, name, fields)
+                body, problem = check_answer(resp.status_code, resp.content or b"", ok_codes,
+                                             fields)
+                if problem:
+                    resp.failure(problem)
+                    raise JourneyAborted(f"{name}: {problem}")
+                resp.success()
+                return body
         # leaving the block without a verdict lets Locust report the connection error itself
         raise JourneyAborted(f"{name}: {connection_error!r}")
 
-    @staticmethod
-    def _parse(resp: Any, name: str, fields: tuple[str, ...]) -> dict[str, Any]:
-        try:
-            body = resp.json()
-        except ValueError:
-            resp.failure("answer is not JSON")
-            raise JourneyAborted(f"{name}: answer is not JSON") from None
-        missing = [f for f in fields if not isinstance(body, dict) or f not in body]
-        if missing:
-            resp.failure(CatchResponseError(f"answer lacks {', '.join(missing)}"))
-            raise JourneyAborted(f"{name}: answer lacks {', '.join(missing)}")
-        resp.success()
-        return dict(body)
+
+BUYERS: dict[str, type[User]] = {"lean": PurchaseJourneyUser, "fasthttp": FastHttpPurchaseUser}
 
 
 def purchase_log_for(load_dir: str | None) -> PurchaseLog | None:

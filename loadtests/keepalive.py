@@ -27,10 +27,9 @@ _poll: Any = monkey.get_original("select", "poll")
 _BAD = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP | select.POLLNVAL
 
 
-def is_socket_alive(self: ConnectionPool, sock: Any) -> bool:
-    """True when `sock` is an open, idle connection (poll-based; any fd number)."""
-    if sock is None:
-        return False
+def socket_is_idle_open(sock: Any) -> bool:
+    """True when `sock` is an open, idle connection (poll-based; any fd number). Also used by
+    the lean client (loadtests/lean_http.py) before it reuses a kept connection."""
     try:
         fd = sock.fileno()
         if fd < 0:
@@ -40,6 +39,11 @@ def is_socket_alive(self: ConnectionPool, sock: Any) -> bool:
         return not poller.poll(0)
     except (OSError, ValueError):
         return False
+
+
+def is_socket_alive(self: ConnectionPool, sock: Any) -> bool:
+    """geventhttpclient's pool check, answered by `socket_is_idle_open`."""
+    return sock is not None and socket_is_idle_open(sock)
 
 
 def apply() -> None:

@@ -6,8 +6,10 @@ and the evidence listeners, configured only through `HARNESS_LOAD_*` environment
     HARNESS_LOAD_SAMPLE_S  generator-health sample interval, seconds (default 2)
     HARNESS_LOAD_WORKERS   workers the master expects (recorded in phases.json)
     HARNESS_LOAD_HOSTS     comma-separated base URLs of the same store; users spread over them
-    HARNESS_LOAD_KEEPALIVE_FIX  1 (default) patches geventhttpclient's keep-alive check
-                           (loadtests/keepalive.py); 0 measures plain Locust (bench only)
+    HARNESS_LOAD_CLIENT    lean (default: one kept socket per buyer, loadtests/lean_http.py)
+                           | fasthttp (Locust's FastHttpUser)
+    HARNESS_LOAD_KEEPALIVE_FIX  1 (default) patches geventhttpclient's keep-alive check for
+                           fasthttp (loadtests/keepalive.py); 0 measures plain Locust (bench only)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from locust import events
 
 from loadtests import evidence, keepalive
-from loadtests.journey import PurchaseJourneyUser, purchase_log_for
+from loadtests.journey import BUYERS, purchase_log_for
 from loadtests.profiles import profile_from_env
 from loadtests.rlimit import raise_nofile_limit
 from loadtests.shapes import shape_for
@@ -28,23 +30,28 @@ if os.environ.get("HARNESS_LOAD_KEEPALIVE_FIX", "1") != "0":
     keepalive.apply()
 raise_nofile_limit()
 
+_CLIENT = os.environ.get("HARNESS_LOAD_CLIENT", "lean")
+if _CLIENT not in BUYERS:
+    raise SystemExit(f"HARNESS_LOAD_CLIENT={_CLIENT!r}: use one of {', '.join(BUYERS)}")
+# the one user class Locust finds in this module
+PurchaseBuyer: Any = BUYERS[_CLIENT]
 PROFILE = profile_from_env(os.environ.get("HARNESS_LOAD_PROFILE", "smoke"), os.environ)
 LOAD_DIR = Path(os.environ.get("HARNESS_LOAD_DIR", "reports/adhoc/raw/load"))
 
-PurchaseJourneyUser.think = PROFILE.think
-PurchaseJourneyUser.products = dict(PROFILE.products)
-PurchaseJourneyUser.health_questions = int(os.environ.get("HARNESS_LOAD_HEALTH_QUESTIONS", "5"))
-PurchaseJourneyUser.purchase_log = purchase_log_for(str(LOAD_DIR))
+PurchaseBuyer.think = PROFILE.think
+PurchaseBuyer.products = dict(PROFILE.products)
+PurchaseBuyer.health_questions = int(os.environ.get("HARNESS_LOAD_HEALTH_QUESTIONS", "5"))
+PurchaseBuyer.purchase_log = purchase_log_for(str(LOAD_DIR))
 # gray profile: each journey is a new visitor (a user slot is an arrival, not one person who
 # buys again until it works, which would hide a conversion regression)
-PurchaseJourneyUser.new_visitor_per_journey = (
+PurchaseBuyer.new_visitor_per_journey = (
     os.environ.get("HARNESS_LOAD_NEW_VISITOR_PER_JOURNEY", "0") == "1")
-PurchaseJourneyUser.hosts = tuple(
+PurchaseBuyer.hosts = tuple(
     h.strip().rstrip("/") for h in os.environ.get("HARNESS_LOAD_HOSTS", "").split(",") if h.strip())
 
 ProfileShape = shape_for(PROFILE)
 
-__all__ = ["ProfileShape", "PurchaseJourneyUser"]
+__all__ = ["ProfileShape", "PurchaseBuyer"]
 
 
 @events.init.add_listener
@@ -56,5 +63,5 @@ def _install_evidence(environment: Any, **_: Any) -> None:
 
 @events.quitting.add_listener
 def _close_purchase_log(**_: Any) -> None:
-    if PurchaseJourneyUser.purchase_log is not None:
-        PurchaseJourneyUser.purchase_log.close()
+    if PurchaseBuyer.purchase_log is not None:
+        PurchaseBuyer.purchase_log.close()

@@ -10,28 +10,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-
-from tests.load.standin_shop import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 50
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, object]]:
-    httpd = serve(0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", httpd.RequestHandlerClass
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def probe(url: str, mode: str) -> dict[str, object]:
@@ -47,8 +29,8 @@ def connections(handler: object) -> int:
 
 
 def test_patched_pool_reuses_one_connection_above_fd_1023(
-        server: tuple[str, object]) -> None:
-    url, handler = server
+        standin: tuple[str, object]) -> None:
+    url, handler = standin
     result = probe(url, "patched")
     assert result["patched"] is True
     assert int(str(result["filler_max_fd"])) > 1024
@@ -56,9 +38,9 @@ def test_patched_pool_reuses_one_connection_above_fd_1023(
     assert connections(handler) <= 3, f"{connections(handler)} connections for {REQUESTS}"
 
 
-def test_unpatched_pool_opens_a_connection_per_request(server: tuple[str, object]) -> None:
+def test_unpatched_pool_opens_a_connection_per_request(standin: tuple[str, object]) -> None:
     """The bug the fix is for: proves the test above can see it."""
-    url, handler = server
+    url, handler = standin
     result = probe(url, "unpatched")
     assert result["patched"] is False
     assert connections(handler) >= REQUESTS - 1
