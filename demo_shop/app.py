@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from demo_shop import routes_api, routes_pages
 from demo_shop.errors import Invalid, ShopError
+from demo_shop.hot_path import HotPath
 from demo_shop.journey import now_ms
 from demo_shop.settings import Settings
 from demo_shop.shop import Shop
@@ -45,10 +47,7 @@ def error_response(request: Request, status: int, message: str, field: str | Non
                    errors: dict[str, str] | None = None) -> Response:
     """The one shape of every error answer (never a traceback)."""
     if _wants_json(request):
-        body: dict[str, Any] = {"error": message, "field": field}
-        if errors is not None:
-            body["errors"] = errors
-        return routes_api.json_response(body, status)
+        return routes_api.json_response(routes_api.error_answer(message, field, errors), status)
     heading = HEADINGS.get(status, "请求有误")
     return routes_pages.render(request, "error.html", "error", heading, status,
                                heading=heading, message=message)
@@ -68,6 +67,29 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405 and exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+async def answer_unexpected(shop: Shop, scope: Scope, receive: Receive, send: Send,
+                            started: bool) -> None:
+    """After an unexpected exception: log it, record `server_error`, answer a generic 500
+    unless the response has started."""
+    log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+    await _record_server_error(shop, Request(scope))
+    if not started:
+        request = Request(scope)
+        response = error_response(request, 500, "服务暂时不可用，请稍后再试")
+        await response(scope, receive, send)
+
+
+async def _record_server_error(shop: Shop, request: Request) -> None:
+    try:
+        visitor = request.cookies.get("visitor_id") or "anonymous"
+        cohort = shop.journeys.cohort_of(visitor)
+        row = {"ts_ms": 0, "user_id": visitor[:64], "cohort": cohort, "event": "server_error",
+               "value": None, "product": None, "journey_id": None}
+        await shop.store.add_events([row | {"ts_ms": now_ms()}])
+    except Exception:  # the store itself may be what failed
+        log.exception("could not record server_error")
 
 
 class CatchAll:
@@ -91,22 +113,7 @@ class CatchAll:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception:
-            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
-            await self._record(Request(scope))
-            if not started:
-                request = Request(scope)
-                response = error_response(request, 500, "服务暂时不可用，请稍后再试")
-                await response(scope, receive, send)
-
-    async def _record(self, request: Request) -> None:
-        try:
-            visitor = request.cookies.get("visitor_id") or "anonymous"
-            cohort = self.shop.journeys.cohort_of(visitor)
-            row = {"ts_ms": 0, "user_id": visitor[:64], "cohort": cohort, "event": "server_error",
-                   "value": None, "product": None, "journey_id": None}
-            await self.shop.store.add_events([row | {"ts_ms": now_ms()}])
-        except Exception:  # the store itself may be what failed
-            log.exception("could not record server_error")
+            await answer_unexpected(self.shop, scope, receive, send, started)
 
 
 class InFlightLatency:
@@ -133,11 +140,26 @@ class InFlightLatency:
 NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+class ShopApp(FastAPI):
+    """FastAPI, with the JSON journey steps taken by the hot path first (`demo_shop.hot_path`);
+    without one (the slow variant, whose middleware must see every request) FastAPI serves all."""
+
+    hot_path: HotPath | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.hot_path is not None and scope["type"] == "http":
+            match = self.hot_path.match(scope)
+            if match is not None:
+                await self.hot_path.serve(*match, scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> ShopApp:
     """Build the shop for `settings` (opens the database and creates missing tables)."""
     settings = settings or Settings()
     shop = Shop.open(settings)
-    app = FastAPI(title="demo insurance shop", docs_url=None, redoc_url=None, openapi_url=None,
+    app = ShopApp(title="demo insurance shop", docs_url=None, redoc_url=None, openapi_url=None,
                   telemetry=NO_TELEMETRY)
     app.state.shop = shop
     app.router.routes.extend(routes_api.ROUTES)
@@ -146,5 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     if settings.variant == "slow":
         app.add_middleware(InFlightLatency, ms_per_request=settings.slow_ms_per_request)
+    else:
+        app.hot_path = HotPath(shop, partial(answer_unexpected, shop))
     app.add_middleware(CatchAll, shop=shop)
     return app

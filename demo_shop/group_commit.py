@@ -5,8 +5,9 @@ to process costs far more than the writes themselves. Each worker therefore queu
 requests' write operations; one flush takes the lock (waiting asynchronously, never inside
 sqlite's sleeping busy handler, which would freeze the event loop), runs every queued operation
 in its own SAVEPOINT (one failing operation - a stale journey, a duplicate payment key - is
-rolled back alone and its exception goes to its own request), commits once and wakes the
-requests. A request still sees its write committed before it is answered.
+rolled back alone and its exception goes to its own request; an operation alone in its batch
+needs none: its failure rolls the transaction back), commits once and wakes the requests. A
+request still sees its write committed before it is answered.
 """
 
 from __future__ import annotations
@@ -80,10 +81,11 @@ class GroupCommit:
                 future.set_exception(exc)
             return
         outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        alone = len(batch) == 1  # its own transaction serves as its savepoint
         try:
             for operation, future in batch:
-                outcomes.append((future, *self._apply(cursor, operation)))
-            self._finish(cursor, True)
+                outcomes.append((future, *self._apply(cursor, operation, not alone)))
+            self._finish(cursor, not alone or outcomes[0][2] is None)
         except BaseException as exc:  # the commit itself failed: nobody's write happened
             self._finish(cursor, False)
             for _, future in batch:
@@ -99,15 +101,21 @@ class GroupCommit:
                 future.set_exception(error)
 
     @staticmethod
-    def _apply(cursor: Any, operation: Operation) -> tuple[Any, BaseException | None]:
-        cursor.execute("SAVEPOINT op")
+    def _apply(cursor: Any, operation: Operation,
+               savepoint: bool) -> tuple[Any, BaseException | None]:
+        """Run one operation, in a SAVEPOINT when it shares the transaction (a failed one is
+        rolled back alone); without, the caller rolls the whole transaction back on failure."""
+        if savepoint:
+            cursor.execute("SAVEPOINT op")
         try:
             result = operation(cursor)
         except Exception as exc:
-            cursor.execute("ROLLBACK TO SAVEPOINT op")
-            cursor.execute("RELEASE SAVEPOINT op")
+            if savepoint:
+                cursor.execute("ROLLBACK TO SAVEPOINT op")
+                cursor.execute("RELEASE SAVEPOINT op")
             return None, exc
-        cursor.execute("RELEASE SAVEPOINT op")
+        if savepoint:
+            cursor.execute("RELEASE SAVEPOINT op")
         return result, None
 
     async def _locked_cursor(self) -> Any:

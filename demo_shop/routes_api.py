@@ -8,7 +8,7 @@ and storage are the same as the pages', so load tests exercise the real flow.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +22,24 @@ from demo_shop.errors import BadRequest, TooLarge
 from demo_shop.rating import lowest_premium_fen
 from demo_shop.shop import Shop
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def json_body(data: Any) -> bytes:
+    """The compact UTF-8 JSON of every API answer."""
+    return _encode(data).encode()
+
 
 def json_response(data: Any, status: int = 200) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(body, status, media_type="application/json")
+    return Response(json_body(data), status, media_type="application/json")
+
+
+def error_answer(message: str, field: str | None, errors: dict[str, str] | None) -> dict[str, Any]:
+    """The JSON body of an error answer: `{"error", "field"}`, plus `"errors"` on 422."""
+    body: dict[str, Any] = {"error": message, "field": field}
+    if errors is not None:
+        body["errors"] = errors
+    return body
 
 
 def _shop(request: Request) -> Shop:
@@ -33,12 +47,14 @@ def _shop(request: Request) -> Shop:
     return shop
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    limit = _shop(request).settings.max_body_bytes
-    declared = request.headers.get("content-length", "0")
+def check_declared_length(declared: str, limit: int) -> None:
+    """Refuse a body by its Content-Length header ("0" when absent) before reading it."""
     if not declared.isdigit() or int(declared) > limit:
         raise TooLarge(f"请求体不能超过{limit}字节", "body")
-    raw = await request.body()
+
+
+def parse_body(raw: bytes, limit: int) -> dict[str, Any]:
+    """The JSON object of a request body (empty: {}); 413 when too large, 400 when not JSON."""
     if len(raw) > limit:
         raise TooLarge(f"请求体不能超过{limit}字节", "body")
     if not raw:
@@ -61,56 +77,70 @@ def _text(data: dict[str, Any], name: str, required: bool = True) -> str | None:
     return value
 
 
-async def create_journey(request: Request) -> Response:
-    data = await _body(request)
+# The journey steps: (shop, journey id, body) -> (status, answer). The Starlette routes below
+# and the hot path in front of FastAPI (demo_shop.hot_path) both call them.
+Answer = tuple[int, dict[str, Any]]
+Step = Callable[[Shop, str, dict[str, Any]], Awaitable[Answer]]
+
+
+async def create_journey(shop: Shop, _jid: str, data: dict[str, Any]) -> Answer:
     product, visitor = _text(data, "product"), _text(data, "visitor_id")
     plan = _text(data, "plan", required=False)
     assert product is not None and visitor is not None
-    journey = await _shop(request).journeys.start(product, visitor, plan)
+    journey = await shop.journeys.start(product, visitor, plan)
     answer = {k: journey[k] for k in ("journey_id", "cohort", "product", "plan")}
-    return json_response(answer | {"next": "notice"}, 201)
+    return 201, answer | {"next": "notice"}
 
 
-async def ack_notice(request: Request) -> Response:
-    await _body(request)
-    jid = request.path_params["jid"]
-    nxt = await _shop(request).journeys.ack_notice(jid, present_next=True)
-    return json_response({"next": nxt, "journey_id": jid})
+async def ack_notice(shop: Shop, jid: str, _data: dict[str, Any]) -> Answer:
+    nxt = await shop.journeys.ack_notice(jid, present_next=True)
+    return 200, {"next": nxt, "journey_id": jid}
 
 
-async def submit_health(request: Request) -> Response:
-    answers = (await _body(request)).get("answers")
+async def submit_health(shop: Shop, jid: str, data: dict[str, Any]) -> Answer:
+    answers = data.get("answers")
     if not isinstance(answers, dict):
         raise BadRequest("answers 须为对象，例如 {\"q1\": \"no\"}", "answers")
-    journeys = _shop(request).journeys
-    jid = request.path_params["jid"]
-    nxt = await journeys.submit_health(jid, answers, present_next=True)
-    return json_response({"next": nxt, "journey_id": jid})
+    nxt = await shop.journeys.submit_health(jid, answers, present_next=True)
+    return 200, {"next": nxt, "journey_id": jid}
 
 
-async def submit_application(request: Request) -> Response:
-    data = await _body(request)
-    journeys = _shop(request).journeys
-    jid = request.path_params["jid"]
-    move = await journeys.submit_application(jid, data, present_next=True)
-    return json_response(move.data | {"next": move.next, "journey_id": jid})
+async def submit_application(shop: Shop, jid: str, data: dict[str, Any]) -> Answer:
+    move = await shop.journeys.submit_application(jid, data, present_next=True)
+    return 200, move.data | {"next": move.next, "journey_id": jid}
 
 
-async def pass_extra(request: Request) -> Response:
-    await _body(request)
-    step = request.url.path.rsplit("/", 1)[-1]
-    journeys = _shop(request).journeys
-    jid = request.path_params["jid"]
-    nxt = await journeys.pass_extra(jid, step, present_next=True)
-    return json_response({"next": nxt, "journey_id": jid})
+def pass_extra(step: str) -> Step:
+    async def extra(shop: Shop, jid: str, _data: dict[str, Any]) -> Answer:
+        nxt = await shop.journeys.pass_extra(jid, step, present_next=True)
+        return 200, {"next": nxt, "journey_id": jid}
+
+    return extra
 
 
-async def pay(request: Request) -> Response:
-    data = await _body(request)
-    receipt = await _shop(request).payments.pay(
-        request.path_params["jid"], data.get("idempotency_key"), data.get("amount_fen")
-    )
-    return json_response(receipt.to_json())
+async def pay(shop: Shop, jid: str, data: dict[str, Any]) -> Answer:
+    receipt = await shop.payments.pay(jid, data.get("idempotency_key"), data.get("amount_fen"))
+    return 200, receipt.to_json()
+
+
+STEPS: dict[str, Step] = {
+    "notice": ack_notice, "health": submit_health, "application": submit_application,
+    "pay": pay, "extra-1": pass_extra("extra-1"), "extra-2": pass_extra("extra-2"),
+}
+
+
+def _endpoint(step: Step) -> Callable[[Request], Awaitable[Response]]:
+    """The Starlette endpoint of a journey step: body, step, JSON answer."""
+
+    async def endpoint(request: Request) -> Response:
+        shop = _shop(request)
+        limit = shop.settings.max_body_bytes
+        check_declared_length(request.headers.get("content-length", "0"), limit)
+        data = parse_body(await request.body(), limit)
+        status, answer = await step(shop, request.path_params.get("jid", ""), data)
+        return json_response(answer, status)
+
+    return endpoint
 
 
 async def get_journey(request: Request) -> Response:
@@ -220,14 +250,10 @@ ROUTES = [
     Route("/healthz", healthz, methods=["GET"]),
     Route("/api/products", list_products, methods=["GET"]),
     Route("/api/products/{code}", view_product, methods=["GET"]),
-    Route("/api/journeys", create_journey, methods=["POST"]),
+    Route("/api/journeys", _endpoint(create_journey), methods=["POST"]),
     Route("/api/journeys/{jid}", get_journey, methods=["GET"]),
-    Route("/api/journeys/{jid}/notice", ack_notice, methods=["POST"]),
-    Route("/api/journeys/{jid}/health", submit_health, methods=["POST"]),
-    Route("/api/journeys/{jid}/application", submit_application, methods=["POST"]),
-    Route("/api/journeys/{jid}/pay", pay, methods=["POST"]),
-    Route("/api/journeys/{jid}/extra-1", pass_extra, methods=["POST"]),
-    Route("/api/journeys/{jid}/extra-2", pass_extra, methods=["POST"]),
+    *(Route(f"/api/journeys/{{jid}}/{name}", _endpoint(step), methods=["POST"])
+      for name, step in STEPS.items()),
     Route("/api/reconciliation", get_reconciliation, methods=["GET"]),
     Route("/api/export/events.csv", export_csv, methods=["GET"]),
     Route("/api/export/events.parquet", export_parquet, methods=["GET"]),

@@ -114,11 +114,13 @@ def run_worker(options: ServerOptions, sockets: list[socket.socket]) -> None:
     import uvicorn
 
     from demo_shop.app import create_app
+    from demo_shop.http_protocol import WriteBehindHttpProtocol
 
     raise_open_file_limit()
     config = uvicorn.Config(
-        create_app(settings_of(options)), loop="uvloop", http="httptools", lifespan="off",
-        backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=5,
+        create_app(settings_of(options)), loop="uvloop", http=WriteBehindHttpProtocol,
+        lifespan="off", backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE_S,
+        timeout_graceful_shutdown=5,
         access_log=options.access_log, log_level=options.log_level, server_header=False,
     )
     uvicorn.Server(config).run(sockets=sockets)

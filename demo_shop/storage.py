@@ -76,6 +76,7 @@ class Store:
         self._pid = -1
         self._raw_writer: Any = None
         self._raw_reader: Any = None
+        self._driver_reader: Any = None
         self._reader: Connection | None = None
 
     def create_tables(self) -> None:
@@ -92,6 +93,7 @@ class Store:
             self._raw_reader = self.engine.raw_connection()
             if not self.is_sqlite:
                 self._raw_reader.driver_connection.autocommit = True
+            self._driver_reader = self._raw_reader.driver_connection
             autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
             self._reader = autocommit.connect()
             self._pid = os.getpid()
@@ -140,7 +142,7 @@ class Store:
         for conn in (self._raw_writer, self._raw_reader, self._reader):
             if conn is not None:
                 conn.close()
-        self._raw_writer = self._raw_reader = self._reader = None
+        self._raw_writer = self._raw_reader = self._reader = self._driver_reader = None
         self._pid = -1
         if self._lock is not None:
             self._lock.close()
@@ -149,9 +151,9 @@ class Store:
     # --- reads -------------------------------------------------------------------------------
     def _one(self, sql: str, key: str) -> Row | None:
         self._ensure_connections()
-        cursor = self._raw_reader.cursor()
+        # the driver's own connection: the pool's proxy cursor costs more than the query
+        cursor = self._driver_reader.execute(sql, {"key": key})
         try:
-            cursor.execute(sql, {"key": key})
             row = cursor.fetchone()
             names = [d[0] for d in cursor.description] if row is not None else []
         finally:

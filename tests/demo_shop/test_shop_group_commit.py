@@ -59,6 +59,24 @@ def test_concurrent_writes_share_one_commit_and_fail_alone(tmp_path: Path) -> No
     assert store.commits == 1
 
 
+def test_a_write_alone_that_fails_halfway_leaves_nothing(tmp_path: Path) -> None:
+    store = Recorder(tmp_path / "g.db")
+
+    def half(cursor: Any) -> None:  # its first insert succeeds, its second one fails
+        cursor.execute("INSERT INTO t (k) VALUES ('x')")
+        cursor.execute("INSERT INTO t (k) VALUES ('x')")
+
+    async def main() -> list[Any]:
+        first = await store.writes.run(_insert("a"))
+        failed = await asyncio.gather(store.writes.run(half), return_exceptions=True)
+        return [first, *failed]
+
+    first, failed = asyncio.run(main())
+    assert first == 1 and isinstance(failed, sqlite3.IntegrityError)
+    assert store.keys() == ["a"]
+    assert store.commits == 1
+
+
 def test_a_write_waits_for_another_process_lock_without_blocking_the_loop(
     tmp_path: Path,
 ) -> None:
