@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,7 @@ class Stair:
     rss_kib_per_user: float
     machine_busy_percent: float
     shop_cpu_percent: float
+    gc_pause_ms_max: float = float("nan")
 
 
 class MachineSampler(threading.Thread):
@@ -196,8 +198,19 @@ def judge_stairs(mode: str, load: Path, machine: MachineSampler) -> list[Stair]:
                          float(d.get("rps_achieved", float("nan"))),
                          float(d.get("cpu_percent_max", float("nan"))),
                          float(d.get("loop_lag_ms_p95_max", float("nan"))), cpu_ms, rss_kib, busy,
-                         shop))
+                         shop, gc_pause_max(load / "generator.jsonl", phase)))
     return out
+
+
+def gc_pause_max(path: Path, phase: PlanPhase) -> float:
+    """The longest garbage-collection pause any worker reported in the phase (ms); NaN when the
+    evidence has none (a generator before loadtests/gcpause.py)."""
+    pauses = [float(w["gc_pause_ms_max"])
+              for line in path.read_text().splitlines() if line.strip()
+              for sample in [json.loads(line)]
+              if phase.start_s <= sample.get("t_s", -1) <= phase.end_s
+              for w in sample.get("workers", []) if "gc_pause_ms_max" in w]
+    return max(pauses, default=float("nan"))
 
 
 def generator_cost(health: GeneratorHealth, phase: PlanPhase) -> tuple[float, float]:
@@ -222,13 +235,14 @@ def generator_cost(health: GeneratorHealth, phase: PlanPhase) -> tuple[float, fl
 
 def print_stairs(stairs: list[Stair]) -> None:
     print(f"{'mode':<8}{'users':>9}  {'valid':<6}{'err %':>7}{'req/s':>8}{'cpu%max':>8}"
-          f"{'lag ms':>8}{'ms cpu/req':>11}{'KiB/user':>9}{'machine%':>9}{'shop%':>7}")
+          f"{'lag ms':>8}{'ms cpu/req':>11}{'KiB/user':>9}{'machine%':>9}{'shop%':>7}"
+          f"{'gc ms':>7}")
     for s in stairs:
         print(f"{s.mode:<8}{s.users:>9,}  {'yes' if s.valid else 'no':<6}"
               f"{s.error_ratio * 100:>7.2f}{s.rps_achieved:>8,.0f}{s.cpu_percent_max:>8.0f}"
               f"{s.loop_lag_ms_p95_max:>8.0f}{s.cpu_ms_per_request:>11.3f}"
               f"{s.rss_kib_per_user:>9.1f}{s.machine_busy_percent:>9.0f}"
-              f"{s.shop_cpu_percent:>7.0f}")
+              f"{s.shop_cpu_percent:>7.0f}{s.gc_pause_ms_max:>7.0f}")
         if not s.valid:
             print(f"        why: {s.why}")
     for mode in dict.fromkeys(s.mode for s in stairs):
@@ -256,6 +270,8 @@ def main() -> None:
                         help="buyers started per second at most (longer ramps if needed)")
     parser.add_argument("--think-scale", type=float, default=1.0)
     parser.add_argument("--json", type=Path, help="also write the stairs here")
+    parser.add_argument("--keep-evidence", type=Path,
+                        help="copy each mode's raw/load evidence here (else it is deleted)")
     args = parser.parse_args()
     plan = {"plain": [int(x) for x in args.plain_stairs.split(",")],
             "harness": [int(x) for x in args.harness_stairs.split(",")]}
@@ -280,6 +296,8 @@ def main() -> None:
                 load = (run_plain(shop.urls[0], plan[mode], run_dir, args) if mode == "plain"
                         else run_harness(shop.urls, plan[mode], run_dir, args))
                 print(f"{mode}: ran {time.monotonic() - started:.0f} s", flush=True)
+                if args.keep_evidence:
+                    shutil.copytree(load, args.keep_evidence / mode, dirs_exist_ok=True)
                 results += judge_stairs(mode, load, machine)
                 print_stairs([s for s in results if s.mode == mode])  # each mode at once:
                 if args.json:  # a run cut short by its time bound keeps what it measured

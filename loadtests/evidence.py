@@ -2,11 +2,12 @@
 
 Every process that runs users (a worker, or the single local process) samples itself every
 `HARNESS_LOAD_SAMPLE_S` seconds: CPU percent (psutil, finer than Locust's 10-second sample),
-event-loop lag (a greenlet measuring how late its own short sleeps wake up), users, open file
-descriptors and client socket errors by errno; it sends the sample to the master as a Locust
-message. The master (or local process) writes one line per interval to
-`raw/load/generator.jsonl` with planned vs actual users, planned vs achieved requests/s, per-worker
-health and missing workers, and the phase plan to `raw/load/phases.json`. Nothing is judged here.
+event-loop lag (a greenlet measuring how late its own short sleeps wake up), garbage-collection
+pauses (loadtests/gcpause.py), users, open file descriptors and client socket errors by errno;
+it sends the sample to the master as a Locust message. The master (or local process) writes one
+line per interval to `raw/load/generator.jsonl` with planned vs actual users, planned vs
+achieved requests/s, per-worker health and missing workers, and the phase plan to
+`raw/load/phases.json`. Nothing is judged here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import psutil
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from loadtests.gcpause import GcPauses, freeze
 from loadtests.profiles import Profile
 from loadtests.socket_errors import classify_socket_error
 
@@ -67,6 +69,10 @@ class NodeSampler:
         self.requests_total = 0
         self.response_ms_total = 0.0
         self.lag = LagMeter()
+        self.gc = GcPauses().install()
+        # freeze what is alive after every sample, so a full collection walks only what the
+        # last interval made (HARNESS_LOAD_GC_FREEZE=0 leaves CPython's collector as it is)
+        self.gc_freeze = os.environ.get("HARNESS_LOAD_GC_FREEZE", "1") != "0"
         self.process = psutil.Process()
         self.process.cpu_percent(None)
         environment.events.request.add_listener(self.on_request)
@@ -102,7 +108,10 @@ class NodeSampler:
                       "rss_bytes": _measure(lambda: self.process.memory_info().rss),
                       "users": runner.user_count,
                       "open_fds": _measure(self.process.num_fds),
-                      "socket_errors": dict(self.socket_errors), **self.lag.drain()}
+                      "socket_errors": dict(self.socket_errors), **self.lag.drain(),
+                      **self.gc.drain()}
+            if self.gc_freeze:
+                sample["gc_frozen"] = freeze()
             runner.send_message(MESSAGE, sample)
 
 
