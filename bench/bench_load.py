@@ -5,9 +5,11 @@ same run, same demo shop, same purchase journey with real think times (tens of s
         --plain-stairs 10000,25000 --ramp-s 40 --hold-s 180 --json bench-load.json
 
 Each mode runs once, as a staircase (loadtests/profiles.py, HARNESS_LOAD_STAIRS): ramp to a
-level, hold it `--hold-s`, ramp to the next. Each stair's steady phase is judged on its own by
-the real `generator_validity_gate` (CPU per worker, users held, event-loop lag, missing
-workers, socket limits; evidence up to the end of that stair) plus an error ratio under 1 %:
+level, let it settle `--settle-s` (warm-up: the last buyers to start are still in the quick
+first steps of a purchase), hold it `--hold-s`, ramp to the next. Each stair's steady phase
+is judged on its own by the real `generator_validity_gate` (CPU per worker, users held,
+event-loop lag, missing workers, socket limits; evidence up to the end of that stair) plus an
+error ratio under 1 %:
 the largest valid stair is the figure. Per stair it also reports the generator's CPU per
 request (workers' CPU seconds over their requests), its memory per user (workers' resident
 memory over users, and the marginal memory between stairs) and how busy the whole machine was.
@@ -130,6 +132,7 @@ def overrides(stairs: list[int], args: argparse.Namespace) -> dict[str, str]:
     ramp_s = max(args.ramp_s, step / args.max_spawn_rate)
     return {"HARNESS_LOAD_STAIRS": ",".join(map(str, stairs)),
             "HARNESS_LOAD_RAMP_S": str(ramp_s), "HARNESS_LOAD_HOLD_S": str(args.hold_s),
+            "HARNESS_LOAD_SETTLE_S": str(args.settle_s),
             "HARNESS_LOAD_SPIKE_USERS": "0", "HARNESS_LOAD_THINK_SCALE": str(args.think_scale)}
 
 
@@ -146,7 +149,7 @@ def run_plain(url: str, stairs: list[int], run_dir: Path, args: argparse.Namespa
     load = run_dir / "raw" / "load"
     load.mkdir(parents=True)
     duration_s = len(stairs) * (float(overrides(stairs, args)["HARNESS_LOAD_RAMP_S"])
-                                + args.hold_s)
+                                + args.settle_s + args.hold_s)
     env = dict(os.environ, **overrides(stairs, args), HARNESS_LOAD_PROFILE="peak",
                HARNESS_LOAD_DIR=str(load), HARNESS_LOAD_WORKERS="2",
                HARNESS_LOAD_CLIENT="fasthttp", HARNESS_LOAD_KEEPALIVE_FIX="0", PYTHONPATH=str(ROOT))
@@ -266,6 +269,8 @@ def main() -> None:
     parser.add_argument("--modes", default="harness,plain")
     parser.add_argument("--ramp-s", type=float, default=10.0)
     parser.add_argument("--hold-s", type=float, default=20.0)
+    parser.add_argument("--settle-s", type=float, default=60.0,
+                        help="warm-up at each stair's count before its steady state is judged")
     parser.add_argument("--max-spawn-rate", type=float, default=200.0,
                         help="buyers started per second at most (longer ramps if needed)")
     parser.add_argument("--think-scale", type=float, default=1.0)

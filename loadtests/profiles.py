@@ -34,14 +34,18 @@ class Phase:
 REQUESTS_PER_PURCHASE = {"medical": 5, "travel": 4, "accident": 4}
 DEFAULT_PRODUCTS = {"medical": 5.0, "travel": 3.0, "accident": 2.0}
 
-# profile -> defaults: users, ramp_s, hold_s, spike_users, spike_s, recovery_s, think scale
+# profile -> defaults: users, ramp_s, settle_s, hold_s, spike_users, spike_s, recovery_s, think
+# scale. settle_s: warm-up at the target count after the ramp, before the steady state; the
+# buyers who started last are still in the first, denser minute of their purchase (3-8 s and
+# 5-15 s pauses, against 30-90 s later), so the demand is above the steady plan until they
+# spread out (see build_phases)
 _DEFAULTS: dict[str, dict[str, float]] = {
-    "smoke": {"users": 50, "ramp_s": 5, "hold_s": 20, "spike_users": 0, "spike_s": 0,
-              "recovery_s": 0, "think_scale": 0.02},
-    "gray": {"users": 5000, "ramp_s": 120, "hold_s": 300, "spike_users": 0, "spike_s": 0,
-             "recovery_s": 0, "think_scale": 1.0},
-    "peak": {"users": 100_000, "ramp_s": 600, "hold_s": 600, "spike_users": 120_000,
-             "spike_s": 60, "recovery_s": 300, "think_scale": 1.0},
+    "smoke": {"users": 50, "ramp_s": 5, "settle_s": 0, "hold_s": 20, "spike_users": 0,
+              "spike_s": 0, "recovery_s": 0, "think_scale": 0.02},
+    "gray": {"users": 5000, "ramp_s": 120, "settle_s": 0, "hold_s": 300, "spike_users": 0,
+             "spike_s": 0, "recovery_s": 0, "think_scale": 1.0},
+    "peak": {"users": 100_000, "ramp_s": 600, "settle_s": 60, "hold_s": 600,
+             "spike_users": 120_000, "spike_s": 60, "recovery_s": 300, "think_scale": 1.0},
 }
 PROFILE_NAMES = tuple(_DEFAULTS)
 SPIKE_RAMP_S = 10.0
@@ -114,13 +118,15 @@ class Profile:
 
 
 def profile_from_env(name: str, environ: Mapping[str, str]) -> Profile:
-    """Build the named profile; `HARNESS_LOAD_USERS`, `_RAMP_S`, `_HOLD_S`, `_SPIKE_USERS`,
+    """Build the named profile; `HARNESS_LOAD_USERS`, `_RAMP_S`, `_SETTLE_S`, `_HOLD_S`,
+    `_SPIKE_USERS`,
     `_SPIKE_S`, `_RECOVERY_S`, `_PRODUCTS`, `_THINK_S`, `_THINK_SCALE`, `_EXTRA_STEPS`,
     `_STAIRS` override defaults."""
     if name not in _DEFAULTS:
         raise ValueError(f"unknown load profile {name!r}; use one of {', '.join(_DEFAULTS)}")
     values = {k: float(v) for k, v in _DEFAULTS[name].items()}
-    for key in ("users", "ramp_s", "hold_s", "spike_users", "spike_s", "recovery_s"):
+    for key in ("users", "ramp_s", "settle_s", "hold_s", "spike_users", "spike_s",
+                "recovery_s"):
         var = f"HARNESS_LOAD_{key.upper()}"
         raw = environ.get(var, "").strip()
         if raw:
@@ -143,20 +149,25 @@ def profile_from_env(name: str, environ: Mapping[str, str]) -> Profile:
 
 def build_phases(v: Mapping[str, float],
                  stairs: tuple[int, ...] = ()) -> tuple[Phase, ...]:
-    """Ramp-up and steady phase, then spike and recovery; with `stairs` (users per stair,
-    rising) one ramp and one steady phase per stair (steady-1, steady-2 ...), so one run shows
-    the largest load the generator holds validly, each stair judged on its own."""
+    """Ramp-up, settle and steady phase, then spike and recovery; with `stairs` (users per
+    stair, rising) one ramp, settle and steady phase per stair (steady-1, steady-2 ...), so one
+    run shows the largest load the generator holds validly, each stair judged on its own.
+    Ramp and settle are warm-up: the steady state starts `settle_s` after the target count is
+    reached, when the last buyers to start have left the quick first steps of a purchase."""
     users = int(v["users"])
-    ramp_s, hold_s = v["ramp_s"], v["hold_s"]
+    ramp_s, hold_s, settle_s = v["ramp_s"], v["hold_s"], v.get("settle_s", 0.0)
     phases: list[Phase] = []
     before, end = 0, 0.0
     for index, level in enumerate(stairs or (users,), start=1):
         suffix = f"-{index}" if stairs else ""
         rate = (level - before) / ramp_s if ramp_s > 0 else float(level)
         phases.append(Phase(f"ramp-up{suffix}", "warmup", end, end + ramp_s, level, rate))
-        phases.append(Phase(f"steady{suffix}", "steady", end + ramp_s, end + ramp_s + hold_s,
-                            level, float(level)))
-        before, end = level, end + ramp_s + hold_s
+        end += ramp_s
+        phases.append(Phase(f"settle{suffix}", "warmup", end, end + settle_s, level,
+                            float(level)))
+        end += settle_s
+        phases.append(Phase(f"steady{suffix}", "steady", end, end + hold_s, level, float(level)))
+        before, end = level, end + hold_s
     users = before
     spike_users, spike_s = int(v["spike_users"]), v["spike_s"]
     if spike_users > users and spike_s > 0:

@@ -44,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "at most 18,000 users each: 7 for peak)")
     parser.add_argument("--users", type=int, help="override the profile's users")
     parser.add_argument("--hold-s", type=float, help="override the steady-state seconds")
+    parser.add_argument("--settle-s", type=float,
+                        help="override the warm-up seconds at the target count after the ramp")
     parser.add_argument("--ramp-s", type=float, help="override the ramp-up seconds")
     parser.add_argument("--think-scale", type=float,
                         help="multiply every think time (smoke default 0.02, others 1)")
@@ -71,7 +73,8 @@ def overrides_from(args: argparse.Namespace) -> dict[str, str]:
             raise ConfigError(f"--set {item!r}: expected HARNESS_LOAD_NAME=VALUE")
         out[key] = value
     named = {"HARNESS_LOAD_USERS": args.users, "HARNESS_LOAD_HOLD_S": args.hold_s,
-             "HARNESS_LOAD_RAMP_S": args.ramp_s, "HARNESS_LOAD_THINK_SCALE": args.think_scale}
+             "HARNESS_LOAD_RAMP_S": args.ramp_s, "HARNESS_LOAD_SETTLE_S": args.settle_s,
+             "HARNESS_LOAD_THINK_SCALE": args.think_scale}
     out.update({k: str(v) for k, v in named.items() if v is not None})
     return out
 

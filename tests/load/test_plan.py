@@ -34,10 +34,14 @@ def test_smoke_profile_defaults() -> None:
 
 def test_peak_profile_ramps_holds_spikes_and_recovers() -> None:
     peak = profile_from_env("peak", {})
-    assert [p.kind for p in peak.phases] == ["warmup", "steady", "spike", "recovery"]
+    assert [(p.name, p.kind) for p in peak.phases] == [
+        ("ramp-up", "warmup"), ("settle", "warmup"), ("steady", "steady"), ("spike", "spike"),
+        ("recovery", "recovery")]
     assert peak.peak_users == 120_000
-    assert peak.phases[1].users == 100_000
+    assert peak.phases[2].users == 100_000
+    assert peak.phases[2].start_s == 660  # the steady state starts 60 s after the ramp
     assert peak.planned_users_at(300) == 50_000  # halfway up a 600-second ramp
+    assert peak.planned_users_at(630) == 100_000  # settling
     assert peak.think.mean_s("pay") == 60.0
 
 
@@ -141,6 +145,7 @@ def test_harness_load_sizes_the_machine_for_the_profiles_peak() -> None:
 def test_stairs_hold_each_level_in_its_own_steady_phase() -> None:
     plan = profile_from_env("peak", {"HARNESS_LOAD_STAIRS": "30000,60000",
                                      "HARNESS_LOAD_RAMP_S": "60", "HARNESS_LOAD_HOLD_S": "180",
+                                     "HARNESS_LOAD_SETTLE_S": "0",
                                      "HARNESS_LOAD_SPIKE_USERS": "0"})
     assert [(p.name, p.users, p.start_s) for p in plan.phases] == [
         ("ramp-up-1", 30000, 0), ("steady-1", 30000, 60), ("ramp-up-2", 60000, 240),
@@ -148,6 +153,18 @@ def test_stairs_hold_each_level_in_its_own_steady_phase() -> None:
     assert plan.planned_users_at(270) == 45000
     with pytest.raises(ValueError, match="must rise"):
         profile_from_env("peak", {"HARNESS_LOAD_STAIRS": "60000,30000"})
+
+
+def test_each_stair_settles_before_its_steady_state() -> None:
+    plan = profile_from_env("peak", {"HARNESS_LOAD_STAIRS": "30000,60000",
+                                     "HARNESS_LOAD_RAMP_S": "60", "HARNESS_LOAD_HOLD_S": "180",
+                                     "HARNESS_LOAD_SETTLE_S": "30",
+                                     "HARNESS_LOAD_SPIKE_USERS": "0"})
+    assert [(p.name, p.kind, p.users, p.start_s) for p in plan.phases] == [
+        ("ramp-up-1", "warmup", 30000, 0), ("settle-1", "warmup", 30000, 60),
+        ("steady-1", "steady", 30000, 90), ("ramp-up-2", "warmup", 60000, 270),
+        ("settle-2", "warmup", 60000, 330), ("steady-2", "steady", 60000, 360)]
+    assert plan.planned_users_at(345) == 60000
 
 
 def test_extra_screens_count_in_the_planned_rate() -> None:
