@@ -95,12 +95,15 @@ class JourneyRecord:
 class Settle:
     """How long to wait for a screen to settle after an action (caps, not thresholds):
     the load event, then no request in flight (at most `network_idle_ms`), then a DOM without
-    mutations for `dom_quiet_ms` (at most `dom_cap_ms`)."""
+    mutations for `dom_quiet_ms` (at most `dom_cap_ms`). An action after which the screen
+    did not change waits up to `popup_grace_ms` more for a new tab: on a busy machine
+    Chromium's "popup" event can arrive after the old page has settled."""
 
     load_timeout_ms: float = 15_000
     network_idle_ms: float = 1_500
     dom_quiet_ms: float = 150
     dom_cap_ms: float = 2_000
+    popup_grace_ms: float = 500
 
 
 class JourneyRecorder:
@@ -148,6 +151,8 @@ class JourneyRecorder:
         popups = len(self._popups)
         action()
         settle_ms = self.settle()  # also lets a "popup" event arrive
+        if len(self._popups) == popups and self.screen() == self._screen:
+            settle_ms += self._wait_for_popup(popups)
         new_tab = len(self._popups) > popups
         if new_tab:  # a cashier or document opened in a new tab: the buyer follows it
             self._switch_to(self._popups[-1])
@@ -219,6 +224,14 @@ class JourneyRecorder:
         page.on("requestfinished", self._request_ended)
         page.on("requestfailed", self._request_ended)
         page.on("popup", self._popup_opened)
+
+    def _wait_for_popup(self, popups: int) -> float:
+        """Up to `popup_grace_ms` for a late "popup" event; returns ms waited."""
+        start = time.monotonic()
+        deadline = start + self.settle_caps.popup_grace_ms / 1000
+        while len(self._popups) == popups and time.monotonic() < deadline:
+            self.page.wait_for_timeout(25)
+        return (time.monotonic() - start) * 1000
 
     def _popup_opened(self, popup: Page) -> None:
         self._popups.append(popup)
