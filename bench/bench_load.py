@@ -18,14 +18,14 @@ memory over users, and the marginal memory between stairs) and how busy the whol
 select()-based keep-alive check, every user on one destination address, Locust's own worker
 count), running the same locustfile and journey (HARNESS_LOAD_CLIENT=fasthttp) so the same
 evidence is written and judged.
-Measured once on 2026-11-21 (README "Performance"): no stair valid for either mode with
-25-second ramps (1,200 buyers/s: the shop's backlog made each stair's first seconds late);
-30,000 (harness) and 15,000 (plain) held cleanly after that; 60,000 and more collapsed on the
-two shared cores; plain Locust ran out of ports at 28,000.
+Figures of 2026-11-21 in README "Performance".
 
 "harness": `loadtests.launcher` (master + one worker per 18,000 users, users spread over one
 shop address per 28,000 connections, each buyer on the lean one-socket client of
 loadtests/lean_http.py).
+"fasthttp": the same launcher with each buyer on Locust's FastHttpUser (HARNESS_LOAD_CLIENT=
+fasthttp, the poll()-based keep-alive check): what the lean client saves, in the same run
+(`--modes harness,fasthttp --harness-stairs 1500 --fasthttp-stairs 1500 --think-scale 0.1`).
 The demo shop is the same for both: enough processes and loopback addresses for the larger
 stair. Loopback only; each mode is bounded by its profile plus a margin.
 """
@@ -137,10 +137,10 @@ def overrides(stairs: list[int], args: argparse.Namespace) -> dict[str, str]:
 
 
 def run_harness(urls: list[str], stairs: list[int], run_dir: Path,
-                args: argparse.Namespace) -> Path:
+                args: argparse.Namespace, client: str = "lean") -> Path:
     run_load(LoadRequest("peak", urls[0], run_dir, workers=workers_for(max(stairs)),
-                         overrides=overrides(stairs, args), extra_targets=tuple(urls[1:]),
-                         reconcile=False))
+                         overrides={**overrides(stairs, args), "HARNESS_LOAD_CLIENT": client},
+                         extra_targets=tuple(urls[1:]), reconcile=False))
     return run_dir / "raw" / "load"
 
 
@@ -266,7 +266,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--harness-stairs", default="1000,3000")
     parser.add_argument("--plain-stairs", default="1000,3000")
-    parser.add_argument("--modes", default="harness,plain")
+    parser.add_argument("--modes", default="harness,plain",
+                        help="comma-separated: harness, plain, fasthttp")
+    parser.add_argument("--fasthttp-stairs", default="1500")
     parser.add_argument("--ramp-s", type=float, default=10.0)
     parser.add_argument("--hold-s", type=float, default=20.0)
     parser.add_argument("--settle-s", type=float, default=60.0,
@@ -279,7 +281,8 @@ def main() -> None:
                         help="copy each mode's raw/load evidence here (else it is deleted)")
     args = parser.parse_args()
     plan = {"plain": [int(x) for x in args.plain_stairs.split(",")],
-            "harness": [int(x) for x in args.harness_stairs.split(",")]}
+            "harness": [int(x) for x in args.harness_stairs.split(",")],
+            "fasthttp": [int(x) for x in args.fasthttp_stairs.split(",")]}
     peak = max(max(plan[m]) for m in args.modes.split(","))
     print(f"load average before: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"{os.cpu_count()} cores; {psutil.virtual_memory().total / 2**30:.0f} GiB", flush=True)
@@ -299,7 +302,8 @@ def main() -> None:
                 run_dir = Path(tmp) / mode
                 started = time.monotonic()
                 load = (run_plain(shop.urls[0], plan[mode], run_dir, args) if mode == "plain"
-                        else run_harness(shop.urls, plan[mode], run_dir, args))
+                        else run_harness(shop.urls, plan[mode], run_dir, args,
+                                         "fasthttp" if mode == "fasthttp" else "lean"))
                 print(f"{mode}: ran {time.monotonic() - started:.0f} s", flush=True)
                 if args.keep_evidence:
                     shutil.copytree(load, args.keep_evidence / mode, dirs_exist_ok=True)
