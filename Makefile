@@ -17,7 +17,7 @@ test:
 	$(PY) -m pytest -m gate tests
 
 lint: setup
-	$(PY) -m ruff check harness demo_shop e2e loadtests features tests bench
+	$(PY) -m ruff check harness harness_demo_shop harness_browser harness_load features tests bench
 	$(PY) -m mypy
 	.venv/bin/lint-imports
 

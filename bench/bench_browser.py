@@ -37,7 +37,7 @@ def bare_worker(spec_file: str) -> None:
     """Child process: load each (viewport, url) bare, print the seconds spent loading."""
     from playwright.sync_api import sync_playwright
 
-    from e2e.browser import launch_browser, new_context
+    from harness_browser.browser import launch_browser, new_context
 
     pages = json.loads(Path(spec_file).read_text(encoding="utf-8"))
     with sync_playwright() as pw:
@@ -125,7 +125,7 @@ def main() -> int:
     if args.bare_worker:
         bare_worker(args.bare_worker)
         return 0
-    from demo_shop.server import start_in_background
+    from harness_demo_shop.server import start_in_background
 
     areas = tuple(a for a in args.areas.split(",") if a)
     shop = start_in_background(variant="good", port=0, workers=2)

@@ -52,8 +52,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from demo_shop.idcard import make_id_number  # noqa: E402
-from demo_shop.server import start_in_background  # noqa: E402
+from harness_demo_shop.idcard import make_id_number  # noqa: E402
+from harness_demo_shop.server import start_in_background  # noqa: E402
 
 LUA = r"""
 local queue = {}
@@ -133,7 +133,7 @@ def start_plain(db_url: str) -> Target:
     port = sock.getsockname()[1]
     env = dict(os.environ, HARNESS_DEMO_SHOP_DB=db_url, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "uvicorn", "--factory",
-           "demo_shop.asgi:create_app_from_environment", "--fd", str(sock.fileno()),
+           "harness_demo_shop.asgi:create_app_from_environment", "--fd", str(sock.fileno()),
            "--timeout-keep-alive", "75", "--no-access-log", "--log-level", "error"]
     proc = subprocess.Popen(cmd, env=env, pass_fds=[sock.fileno()], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -350,10 +350,11 @@ def paced_in_process(url: str, connections: int, rate: float, start_at: float,
 
 
 def start_tree(root: Path, db_url: str, workers: int, name: str) -> Target:
-    """`python -m demo_shop.server` of the code under `root` (another git revision)."""
+    """`python -m harness_demo_shop.server` of the code under `root` (another git revision)."""
     ready = Path(db_url.removeprefix("sqlite:///") + ".ready.json")
     env = dict(os.environ, PYTHONPATH=str(root))
-    cmd = [sys.executable, "-m", "demo_shop.server", "--port", "0", "--workers", str(workers),
+    cmd = [sys.executable, "-m", "harness_demo_shop.server", "--port", "0",
+           "--workers", str(workers),
            "--db", db_url, "--ready-file", str(ready)]
     proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)

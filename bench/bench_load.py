@@ -4,7 +4,7 @@ same run, same demo shop, same purchase journey with real think times (tens of s
     .venv/bin/python bench/bench_load.py --harness-stairs 40000,70000,100000 \\
         --plain-stairs 10000,25000 --ramp-s 40 --hold-s 180 --json bench-load.json
 
-Each mode runs once, as a staircase (loadtests/profiles.py, HARNESS_LOAD_STAIRS): ramp to a
+Each mode runs once, as a staircase (harness_load/profiles.py, HARNESS_LOAD_STAIRS): ramp to a
 level, let it settle `--settle-s` (warm-up: the last buyers to start are still in the quick
 first steps of a purchase), hold it `--hold-s`, ramp to the next. Each stair's steady phase
 is judged on its own by the real `generator_validity_gate` (CPU per worker, users held,
@@ -20,9 +20,9 @@ count), running the same locustfile and journey (HARNESS_LOAD_CLIENT=fasthttp) s
 evidence is written and judged.
 Figures of 2026-11-21 in README "Performance".
 
-"harness": `loadtests.launcher` (master + one worker per 18,000 users, users spread over one
+"harness": `harness_load.launcher` (master + one worker per 18,000 users, users spread over one
 shop address per 28,000 connections, each buyer on the lean one-socket client of
-loadtests/lean_http.py).
+harness_load/lean_http.py).
 "fasthttp": the same launcher with each buyer on Locust's FastHttpUser (HARNESS_LOAD_CLIENT=
 fasthttp, the poll()-based keep-alive check): what the lean client saves, in the same run
 (`--modes harness,fasthttp --harness-stairs 1500 --fasthttp-stairs 1500 --think-scale 0.1`).
@@ -49,7 +49,6 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from demo_shop.server import start_in_background  # noqa: E402
 from harness.errors import HarnessError  # noqa: E402
 from harness.gates.load import error_ratio_gate, generator_validity_gate  # noqa: E402
 from harness.model import Status  # noqa: E402
@@ -60,7 +59,8 @@ from harness.readers.generator import (  # noqa: E402
     read_load_plan,
 )
 from harness.readers.locust import read_phase_stats  # noqa: E402
-from loadtests.launcher import (  # noqa: E402
+from harness_demo_shop.server import start_in_background  # noqa: E402
+from harness_load.launcher import (  # noqa: E402
     CSV_NAMES,
     LOCUSTFILE,
     LoadRequest,
@@ -207,7 +207,7 @@ def judge_stairs(mode: str, load: Path, machine: MachineSampler) -> list[Stair]:
 
 def gc_pause_max(path: Path, phase: PlanPhase) -> float:
     """The longest garbage-collection pause any worker reported in the phase (ms); NaN when the
-    evidence has none (a generator before loadtests/gcpause.py)."""
+    evidence has none (a generator before harness_load/gcpause.py)."""
     pauses = [float(w["gc_pause_ms_max"])
               for line in path.read_text().splitlines() if line.strip()
               for sample in [json.loads(line)]

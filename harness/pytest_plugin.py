@@ -44,7 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="demo shop variant started when no target is given")
     group.addoption("--harness-journeys", default=os.environ.get("HARNESS_JOURNEYS"),
                     help="folder of journey files <product>.toml for a store other than the "
-                         "demo shop (see e2e/journeys/)")
+                         "demo shop (see harness_browser/journeys/)")
     group.addoption("--harness-allow-non-local", action="store_true",
                     default=os.environ.get("HARNESS_ALLOW_NON_LOCAL") == "1",
                     help="allow a target outside 127.0.0.0/8")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Copy the evidence of a Locust run made with deploy/helm/locust-values.yaml into a harness run
-# directory, then arrange it as `harness verdict RUN_DIR` reads it (python -m loadtests.collect:
+# directory, then arrange it as `harness verdict RUN_DIR` reads it (python -m harness_load.collect:
 # contract file names, the workers' purchase logs merged, the store's reconciliation fetched).
 #   master: Locust's --csv files, generator.jsonl, phases.json, phase_stats.jsonl, master.log
 #   every worker: its purchase log(s), raw/load/purchases/<pod>/<host>-<pid>.jsonl
@@ -22,4 +22,4 @@ for worker in $(pods worker); do
   kubectl cp "${worker#pod/}:$src/purchases" "$load/purchases/${worker#pod/}" \
     || echo "no purchase log on $worker" >&2
 done
-PYTHONPATH=. .venv/bin/python -m loadtests.collect "$run_dir" ${store:+--store "$store"}
+PYTHONPATH=. .venv/bin/python -m harness_load.collect "$run_dir" ${store:+--store "$store"}

@@ -48,20 +48,20 @@ class BrowserEvidence:
         return out / "form-errors.json"
 
     def _journey_spec(self, product: str) -> Any:
-        from e2e.journey import builtin_journey, load_journey
+        from harness_browser.journey import builtin_journey, load_journey
 
         custom = self._journeys_dir / f"{product}.toml" if self._journeys_dir else None
         return load_journey(custom) if custom else builtin_journey(f"demo-{product}")
 
     def _drive_journey(self, product: str, viewport: str, out: Path) -> None:
-        from e2e.evidence import record_journey
+        from harness_browser.evidence import record_journey
 
         record_journey(self._browser(), run_dir=self.root.parent.parent,
                        journey=self._journey_spec(product), viewport_name=viewport,
                        base_url=self._store_url(), folder=product)
 
     def _drive_form_check(self, product: str, viewport: str, out: Path) -> None:
-        from e2e.evidence import record_form_errors
+        from harness_browser.evidence import record_form_errors
 
         record_form_errors(self._browser(), run_dir=self.root.parent.parent,
                            viewport_name=viewport, base_url=self._store_url(), product=product,

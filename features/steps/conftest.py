@@ -36,12 +36,12 @@ def store_url(pytestconfig: pytest.Config) -> Iterator[Any]:
 
     def url() -> str:
         if target:
-            from loadtests.target import check_local_target
+            from harness_load.target import check_local_target
 
             check_local_target(target, pytestconfig.getoption("--harness-allow-non-local"))
             return str(target).rstrip("/")
         if not started:
-            from demo_shop.server import start_in_background
+            from harness_demo_shop.server import start_in_background
 
             variant = pytestconfig.getoption("--harness-variant")
             started.append(start_in_background(variant=variant, port=0, workers=1))
@@ -61,7 +61,7 @@ def chromium() -> Iterator[Any]:
         if "browser" not in state:
             from playwright.sync_api import sync_playwright
 
-            from e2e.browser import launch_browser
+            from harness_browser.browser import launch_browser
 
             state["pw"] = sync_playwright().start()
             state["browser"] = launch_browser(state["pw"])

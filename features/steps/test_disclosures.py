@@ -1,15 +1,16 @@
 """Cooling-off notice on the first screen (features/disclosures).
 
 The journey measured the notice once; here the feature's thresholds are applied to those
-measurements (e2e.first_screen.interpret), so a re-judge uses the numbers in the feature."""
+measurements (harness_browser.first_screen.interpret), so a re-judge uses the numbers in the
+feature."""
 
 from pytest_bdd import parsers, scenarios, then
 
-from e2e.cooling_off import parse_cooling_off_days
-from e2e.first_screen import interpret
 from harness.gates.browser import cooling_off_days_gate, notice_visible_gate
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.browser import JourneyEvidence
+from harness_browser.cooling_off import parse_cooling_off_days
+from harness_browser.first_screen import interpret
 
 scenarios("disclosures")
 

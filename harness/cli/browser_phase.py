@@ -2,7 +2,7 @@
 features will read, produced before they run, by a few Chromium workers side by side.
 
 The features would drive the same journeys one after another; here they are spread over
-worker processes (`python -m e2e.produce`, each with its own browser, so the judge never
+worker processes (`python -m harness_browser.produce`, each with its own browser, so the judge never
 loads Playwright), and `raw/browser/.produced` lists what was produced for which target. The
 features' BrowserEvidence reuses those folders and drives anything missing itself, so a
 worker that failed costs time, not evidence, and `pytest features/` alone still works live.
@@ -130,7 +130,7 @@ def browser_phase(target_url: str, run_dir: RunDir, areas: Iterable[str], worker
     detail = (f"{len(produced)} of {len(items)} journeys/form checks by {len(procs)} "
               f"browser worker(s) in {wall_s} s" + ("; " + "; ".join(problems) if problems else ""))
     return Source("browser evidence", 4 if problems else 0,
-                  f"python -m e2e.produce (x{len(procs)})", detail)
+                  f"python -m harness_browser.produce (x{len(procs)})", detail)
 
 
 def default_workers() -> int:
@@ -142,7 +142,7 @@ def default_workers() -> int:
 
 def _start(plan: list[tuple[str, str, str]], target_url: str, run_dir: RunDir,
            journeys: Path | None) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "e2e.produce", "--run-dir", str(run_dir.path),
+    command = [sys.executable, "-m", "harness_browser.produce", "--run-dir", str(run_dir.path),
                "--base-url", target_url]
     for kind, product, viewport in plan:
         command += [f"--{kind}", f"{product}:{viewport}"]

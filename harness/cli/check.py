@@ -3,7 +3,8 @@
     harness check notice URL --text PATTERN [--selector CSS] [--viewport WxH|NAME ...] [--json]
     harness check steps JOURNEY_FILE [--base-url URL] [--viewport NAME] [--json]
 
-The browser runs in a child process (`python -m e2e.spot`), so this command, like the rest of
+The browser runs in a child process (`python -m harness_browser.spot`), so this command, like the
+rest of
 the judge, never loads Playwright; the measurement it prints is judged here by the same gates
 as the features. Exit 0 passed, 1 failed, 3 could not check (the page did not load or answered
 an HTTP error, a journey did not get to the end), 2 usage error, 4 the browser failed. A notice
@@ -48,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     notice.add_argument("--screenshots", type=Path, help="save notice-<viewport>.png here")
     notice.add_argument("--json", action="store_true", help="print JSON instead of text")
     steps = sub.add_parser("steps", help="how many steps does a journey file take?")
-    steps.add_argument("journey", type=Path, help="journey TOML file (see e2e/README.md)")
+    steps.add_argument("journey", type=Path,
+                       help="journey TOML file (see harness_browser/README.md)")
     steps.add_argument("--base-url", help="http(s) URL the journey's relative URLs join to")
     steps.add_argument("--viewport", default="desktop")
     steps.add_argument("--max-steps", type=int, default=5,
@@ -85,7 +87,7 @@ def check_notice(args: argparse.Namespace) -> dict[str, Any]:
     if args.screenshots:
         command += ["--screenshots", str(args.screenshots)]
     data = _measure(command, timeout_s=CHILD_TIMEOUT_S * len(viewports))
-    spots = read_notice_spots(data, "python -m e2e.spot notice")
+    spots = read_notice_spots(data, "python -m harness_browser.spot notice")
     outcomes = [notice_spot_gate(s, args.min_font_px, args.min_contrast) for s in spots]
     rows = []
     for spot, outcome in zip(spots, outcomes, strict=True):
@@ -143,8 +145,8 @@ def _overall(outcomes: Sequence[Outcome]) -> dict[str, Any]:
 
 
 def _measure(arguments: list[str], timeout_s: float) -> dict[str, Any]:
-    """Run `python -m e2e.spot ARGUMENTS` and parse its one JSON object."""
-    command = [sys.executable, "-m", "e2e.spot", *arguments]
+    """Run `python -m harness_browser.spot ARGUMENTS` and parse its one JSON object."""
+    command = [sys.executable, "-m", "harness_browser.spot", *arguments]
     try:
         done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True,
                               timeout=timeout_s, check=False)

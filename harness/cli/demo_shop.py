@@ -1,6 +1,7 @@
 """`harness demo-shop`: serve the bundled demo insurance shop (the default gate target).
 
-Only wiring: the options live in `demo_shop.options`, the server in `demo_shop.server`, which is
+Only wiring: the options live in `harness_demo_shop.options`, the server in
+`harness_demo_shop.server`, which is
 imported on use so that building the `harness` parser stays cheap.
 """
 
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from demo_shop.options import OptionError, options_from
-from demo_shop.options import add_arguments as _add_shop_arguments
 from harness.errors import ConfigError, TargetError
+from harness_demo_shop.options import OptionError, options_from
+from harness_demo_shop.options import add_arguments as _add_shop_arguments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         options = options_from(args)
-        from demo_shop.server import serve
+        from harness_demo_shop.server import serve
 
         return serve(options)
     except OptionError as exc:

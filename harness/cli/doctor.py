@@ -1,6 +1,6 @@
 """`harness doctor`: is this machine ready? One line per check, a fix line for each problem,
 exit 4 when something required is missing. The browser is probed in a child process
-(`python -m e2e.probe`) so Playwright never loads into the judge."""
+(`python -m harness_browser.probe`) so Playwright never loads into the judge."""
 
 from __future__ import annotations
 
@@ -83,12 +83,12 @@ def check_allure_pytest_conflict() -> Check:
 
 def check_browser() -> Check:
     try:
-        done = subprocess.run([sys.executable, "-m", "e2e.probe"], capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "harness_browser.probe"], capture_output=True,
                               text=True, timeout=90, cwd=PROJECT_ROOT, check=False)
         probe = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
         return Check("browser", False, f"the probe did not answer: {exc}",
-                     "run `make setup`, then `python -m e2e.probe` to see the error")
+                     "run `make setup`, then `python -m harness_browser.probe` to see the error")
     if probe.get("launches"):
         return Check("browser", True, f"{probe.get('executable')} (Chromium "
                      f"{probe.get('version')}), launches headless")

@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--think-scale", type=float,
                         help="multiply every think time (smoke default 0.02, others 1)")
     parser.add_argument("--set", action="append", default=[], metavar="HARNESS_LOAD_X=VALUE",
-                        help="any other profile override (see loadtests/profiles.py)")
+                        help="any other profile override (see harness_load/profiles.py)")
     parser.add_argument("--extra-target", action="append", default=[], metavar="URL",
                         help="another base URL of the same store (e.g. http://127.0.0.2:8000) "
                         "to spread connections over; repeatable")
@@ -83,7 +83,7 @@ def size_for_machine(args: argparse.Namespace, overrides: dict[str, str]) -> Non
     """Fill in --workers, --spread and --shop-workers the user left out, from the profile's
     peak users: at most 18,000 users per generator or shop process (20,000 open files), at most
     28,000 connections per address pair (ephemeral ports), one worker per core at least."""
-    from loadtests.launcher import plan_machine
+    from harness_load.launcher import plan_machine
 
     plan = plan_machine(args.profile, overrides)
     args.workers = args.workers or plan.workers
@@ -93,7 +93,7 @@ def size_for_machine(args: argparse.Namespace, overrides: dict[str, str]) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
-    from loadtests.launcher import LoadRequest, run_load
+    from harness_load.launcher import LoadRequest, run_load
 
     run_dir = args.run_dir or (Path(os.environ["HARNESS_RUN_DIR"])
                                if os.environ.get("HARNESS_RUN_DIR") else None)
@@ -183,7 +183,7 @@ def _targets(args: argparse.Namespace) -> Iterator[list[str]]:
         yield [u.rstrip("/") for u in (args.target, *args.extra_target)]
         return
     try:
-        from demo_shop.server import start_in_background
+        from harness_demo_shop.server import start_in_background
     except ImportError as exc:
         raise TargetError("no --target given and the demo shop is not installed") from exc
     listen = [f"127.0.0.{i}:0" for i in range(2, args.spread + 1)]

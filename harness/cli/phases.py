@@ -35,7 +35,7 @@ def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
     if args.target:
         yield Target(args.target.rstrip("/"), bundled=False)
         return
-    from demo_shop.server import start_in_background
+    from harness_demo_shop.server import start_in_background
 
     store = run_dir.raw / "store"
     store.mkdir(parents=True, exist_ok=True)
@@ -43,7 +43,7 @@ def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
           f"{args.gray_percent:g} % gray)", flush=True)
     shop_workers, listen = 2, []
     if args.load_profile != "smoke":  # size the shop for the profile's peak (100,000+ buyers)
-        from loadtests.launcher import plan_machine
+        from harness_load.launcher import plan_machine
 
         plan = plan_machine(args.load_profile)
         shop_workers = plan.shop_workers
@@ -63,11 +63,11 @@ def start_target(args: argparse.Namespace, run_dir: RunDir) -> Iterator[Target]:
 
 
 def load_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Source:
-    from loadtests.launcher import LoadRequest, run_load
+    from harness_load.launcher import LoadRequest, run_load
 
     workers = args.load_workers
     if args.load_profile != "smoke" and workers == 2:  # the default: size it for the peak
-        from loadtests.launcher import plan_machine
+        from harness_load.launcher import plan_machine
 
         workers = plan_machine(args.load_profile).workers
     request = LoadRequest(profile=args.load_profile, target=target.url, run_dir=run_dir.path,
@@ -87,7 +87,7 @@ def load_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Sou
 
 def gray_phase(target: Target, run_dir: RunDir, args: argparse.Namespace) -> Source:
     """Drive the gray profile's visitors, then keep the store's event export as evidence."""
-    from loadtests.launcher import LoadRequest, run_load
+    from harness_load.launcher import LoadRequest, run_load
 
     gray_dir = run_dir.raw / "gray"
     gray_dir.mkdir(parents=True, exist_ok=True)

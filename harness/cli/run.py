@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where run directories are made (default: reports/)")
     parser.add_argument("--journeys", type=Path,
                         help="folder of <product>.toml purchase journeys for --target "
-                             "(default: the demo shop's, e2e/journeys/demo-*.toml)")
+                             "(default: the demo shop's, harness_browser/journeys/demo-*.toml)")
     parser.add_argument("--allow-non-local", action="store_true",
                         help="allow a --target outside 127.0.0.0/8 (you must own it)")
     parser.add_argument("--no-report", action="store_true", help="skip the Allure report")
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     feature_paths(selected)  # an unknown area stops the run before anything starts
     selected = selected or default_areas(args.load_profile)
     if args.target:  # so does a target outside 127.0.0.0/8 without --allow-non-local
-        from loadtests.target import check_local_target
+        from harness_load.target import check_local_target
 
         check_local_target(args.target, args.allow_non_local)
     run_dir = new_run_dir(args.reports, args.variant if not args.target else args.target)

@@ -20,7 +20,7 @@ from harness.readers.generator import Purchases, StoreJourney, StoreReconciliati
 
 __all__ = ["integrity_gate"]
 
-# demo shop summary counts that must be zero (see demo_shop/reconciliation.py)
+# demo shop summary counts that must be zero (see harness_demo_shop/reconciliation.py)
 STORE_DEFECT_COUNTS = ("paid_without_policy", "paid_with_multiple_policies",
                        "paid_with_multiple_payments", "duplicate_policy_numbers",
                        "premium_mismatches")

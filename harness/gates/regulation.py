@@ -1,5 +1,6 @@
 """Sales-page rules (《互联网保险业务监管办法》, the 可回溯 notice, 《保险销售行为管理办法》) judged
-from what the journey measured on each screen (journey.json "regulation", e2e/regulation.py).
+from what the journey measured on each screen (journey.json "regulation",
+harness_browser/regulation.py).
 
 Pure functions: journey evidence + the feature's thresholds -> Outcome. Evidence from before
 these rules were measured, a journey that stopped before the screens a rule needs, or a

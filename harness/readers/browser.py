@@ -1,4 +1,5 @@
-"""Reads the browser evidence written by e2e/ (journey.json, form-errors.json) into frozen
+"""Reads the browser evidence written by harness_browser/ (journey.json, form-errors.json) into
+frozen
 values. A missing, unreadable or malformed file raises EvidenceError naming file and field."""
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class ExclusionsEvidence:
 
 @dataclass(frozen=True)
 class RegulationEvidence:
-    """journey.json "regulation" (e2e.regulation): what the sales-page rules are judged on."""
+    """journey.json "regulation" (harness_browser.regulation): what the sales-page rules are judged
+    on."""
 
     screens: tuple[ScreenRules, ...]
     exclusions: ExclusionsEvidence | None
@@ -137,7 +139,7 @@ def _read_object(path: Path, hint: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class NoticeSpotEvidence:
-    """One viewport of a `harness check notice` spot check (e2e.spot's output)."""
+    """One viewport of a `harness check notice` spot check (harness_browser.spot's output)."""
 
     viewport: str
     width: int

@@ -1,4 +1,4 @@
-"""The harness's own load evidence (written by loadtests/, read here without importing Locust):
+"""The harness's own load evidence (written by harness_load/, read here without importing Locust):
 generator.jsonl (generator health), phases.json (the plan), purchases.jsonl (what buyers were
 told) and raw/store/reconciliation.json (what the store recorded).
 

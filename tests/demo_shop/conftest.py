@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from shop_flows import ShopClient
 
-from demo_shop.settings import Settings
+from harness_demo_shop.settings import Settings
 
 
 @pytest.fixture

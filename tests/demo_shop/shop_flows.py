@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
-from demo_shop.app import create_app
-from demo_shop.idcard import make_id_number
-from demo_shop.settings import Settings
+from harness_demo_shop.app import create_app
+from harness_demo_shop.idcard import make_id_number
+from harness_demo_shop.settings import Settings
 
 ADULT_ID = make_id_number(date(1990, 5, 17))
 ALL_NO = {"q1": "no", "q2": "no", "q3": "no", "q4": "no"}

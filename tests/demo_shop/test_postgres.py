@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from demo_shop.server import start_in_background
+from harness_demo_shop.server import start_in_background
 
 pytestmark = pytest.mark.slow
 APPLICANT = {"applicant_name": "张三", "insured_name": "张三", "id_number": "11010519850615201X",

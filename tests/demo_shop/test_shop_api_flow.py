@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from shop_flows import ALL_NO, ShopClient, application_body, buy_api, start_api, to_confirm_api
 
-from demo_shop.idcard import age_on
-from demo_shop.rating import premium_fen
+from harness_demo_shop.idcard import age_on
+from harness_demo_shop.rating import premium_fen
 
 ADULT_BIRTH = date(1990, 5, 17)
 
@@ -52,7 +52,7 @@ def test_journey_start_answers_the_contract_shape(client: ShopClient) -> None:
 
 
 def test_premium_comes_from_the_rating_table_by_age_band(client: ShopClient) -> None:
-    from demo_shop.idcard import make_id_number
+    from harness_demo_shop.idcard import make_id_number
 
     birth = date(1970, 1, 2)
     jid = start_api(client, "accident")
@@ -120,7 +120,7 @@ def test_concurrent_payments_with_one_key_make_one_policy(client: ShopClient) ->
 def test_the_unique_constraint_refuses_a_second_payment_with_one_key(client: ShopClient) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from demo_shop.schema import payments
+    from harness_demo_shop.schema import payments
 
     row = {"payment_id": "pay1", "journey_id": "j1", "idempotency_key": "same-key",
            "amount_fen": 1, "charged_fen": 1, "policy_number": None, "created_ms": 0}

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from demo_shop.server import ServerHandle, start_in_background
+from harness_demo_shop.server import ServerHandle, start_in_background
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_sync = pytest.importorskip("playwright.sync_api")

@@ -9,7 +9,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from demo_shop.cohort import CONTROL, GRAY, assign_cohort
+from harness_demo_shop.cohort import CONTROL, GRAY, assign_cohort
 
 VISITORS = [f"visitor-{n}" for n in range(4000)]
 
@@ -27,7 +27,7 @@ def test_a_larger_gray_share_never_moves_gray_visitors_back(visitor: str, percen
 
 
 def test_cohorts_do_not_depend_on_the_process_hash_seed() -> None:
-    code = ("from demo_shop.cohort import assign_cohort;"
+    code = ("from harness_demo_shop.cohort import assign_cohort;"
             "print(''.join('g' if assign_cohort(f'visitor-{n}', 30) == 'gray' else 'c' "
             "for n in range(300)))")
     outputs = set()

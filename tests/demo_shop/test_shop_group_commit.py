@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from demo_shop.group_commit import GroupCommit, StoreBusy
+from harness_demo_shop.group_commit import GroupCommit, StoreBusy
 
 
 class Recorder:
@@ -105,7 +105,7 @@ def test_a_write_waits_for_another_process_lock_without_blocking_the_loop(
 
 def test_a_lock_held_too_long_is_reported_as_busy(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("demo_shop.group_commit.MAX_LOCK_WAIT_S", 0.05)
+    monkeypatch.setattr("harness_demo_shop.group_commit.MAX_LOCK_WAIT_S", 0.05)
     store = Recorder(tmp_path / "g.db")
     other = sqlite3.connect(tmp_path / "g.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
@@ -116,7 +116,7 @@ def test_a_lock_held_too_long_is_reported_as_busy(tmp_path: Path,
 
 
 def test_the_write_lock_makes_writers_take_turns(tmp_path: Path) -> None:
-    from demo_shop.write_lock import WriteLock
+    from harness_demo_shop.write_lock import WriteLock
 
     path = str(tmp_path / "x.writelock")
     first, second = WriteLock(path), WriteLock(path)
@@ -130,7 +130,7 @@ def test_the_write_lock_makes_writers_take_turns(tmp_path: Path) -> None:
 
 
 def test_a_flush_waits_for_the_write_lock_in_a_thread(tmp_path: Path) -> None:
-    from demo_shop.write_lock import WriteLock
+    from harness_demo_shop.write_lock import WriteLock
 
     store = Recorder(tmp_path / "g.db")
     store.writes.lock = WriteLock(str(tmp_path / "g.writelock"))

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from shop_flows import ALL_NO, ShopClient, application_body, start_api
 
-from demo_shop.hot_path import HotPath
+from harness_demo_shop.hot_path import HotPath
 
 Pair = tuple[ShopClient, ShopClient]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from demo_shop.http_protocol import WriteBehindTransport
+from harness_demo_shop.http_protocol import WriteBehindTransport
 
 
 class FakeTransport:

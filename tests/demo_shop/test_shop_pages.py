@@ -7,7 +7,7 @@ import re
 import pytest
 from shop_flows import ADULT_ID, ShopClient, flow_step
 
-from demo_shop.catalog import PRODUCTS
+from harness_demo_shop.catalog import PRODUCTS
 
 APPLICATION_FORM = {"applicant_name": "张三", "insured_name": "张三", "id_number": ADULT_ID,
                     "phone": "13800138000", "consent": "on"}

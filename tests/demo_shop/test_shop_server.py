@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from demo_shop.idcard import make_id_number
-from demo_shop.options import OptionError, ServerOptions, add_arguments, check, options_from
-from demo_shop.server import start_in_background
+from harness_demo_shop.idcard import make_id_number
+from harness_demo_shop.options import OptionError, ServerOptions, add_arguments, check, options_from
+from harness_demo_shop.server import start_in_background
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +79,7 @@ def test_a_non_loopback_address_is_refused_without_consent(host: str) -> None:
 
 
 def test_the_harness_command_maps_a_refusal_to_a_target_error() -> None:
-    from harness.cli import demo_shop as command
+    from harness.cli import harness_demo_shop as command
     from harness.errors import ConfigError, TargetError
 
     parser = argparse.ArgumentParser()
@@ -102,7 +102,7 @@ def test_options_list_every_address() -> None:
 def test_two_workers_writing_concurrently_lose_nothing(tmp_path: Path) -> None:
     import asyncio
 
-    from demo_shop.idcard import make_id_number as make_id
+    from harness_demo_shop.idcard import make_id_number as make_id
 
     async def buy(http: httpx.AsyncClient, n: int) -> int:
         start = await http.post("/api/journeys", json={"product": "travel", "visitor_id": f"c{n}"})
@@ -129,7 +129,7 @@ def test_two_workers_writing_concurrently_lose_nothing(tmp_path: Path) -> None:
 def test_a_port_in_use_is_refused_not_shared() -> None:
     import socket
 
-    from demo_shop.server import bind_sockets
+    from harness_demo_shop.server import bind_sockets
 
     with socket.socket() as busy:
         busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

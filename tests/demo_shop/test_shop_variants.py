@@ -60,7 +60,7 @@ def test_preticked_consent_ticks_the_consent_box_and_good_does_not(
 
 
 def test_slow_latency_grows_with_requests_in_flight(make_client: MakeClient) -> None:
-    from demo_shop.app import InFlightLatency
+    from harness_demo_shop.app import InFlightLatency
 
     slow = make_client("slow", db_name="slow.db", slow_ms_per_request=10.0)
     good = make_client("good", db_name="good.db")

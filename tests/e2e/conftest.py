@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from e2e.browser import launch_browser, new_context
+from harness_browser.browser import launch_browser, new_context
 
 PAGES = Path(__file__).parent / "pages"
 

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from e2e.browser import CHROMIUM_ARGS, VIEWPORTS, chromium_executable, launch_args, viewport
-from e2e.cooling_off import parse_cooling_off_days
+from harness_browser.browser import (
+    CHROMIUM_ARGS,
+    VIEWPORTS,
+    chromium_executable,
+    launch_args,
+    viewport,
+)
+from harness_browser.cooling_off import parse_cooling_off_days
 
 
 def test_browser_choice_order(tmp_path: Path) -> None:
@@ -51,7 +57,8 @@ def test_named_viewports() -> None:
 
 @pytest.mark.browser
 def test_probe_prints_one_json_line() -> None:
-    done = subprocess.run([sys.executable, "-m", "e2e.probe"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "harness_browser.probe"], capture_output=True,
+                          text=True,
                           timeout=120, check=False)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert set(result) == {"executable", "version", "launches", "error"}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-JOURNEYS = Path(__file__).resolve().parents[2] / "e2e" / "journeys"
+JOURNEYS = Path(__file__).resolve().parents[2] / "harness_browser" / "journeys"
 PATTERN = r"\d+天犹豫期"
 
 

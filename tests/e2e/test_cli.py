@@ -1,4 +1,4 @@
-"""`python -m e2e`: measurements by hand, as JSON."""
+"""`python -m harness_browser`: measurements by hand, as JSON."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from e2e.__main__ import main
+from harness_browser.__main__ import main
 
 
 def test_notice_without_selector_or_pattern_is_a_usage_error() -> None:
@@ -18,7 +18,7 @@ def test_notice_without_selector_or_pattern_is_a_usage_error() -> None:
 @pytest.mark.browser
 def test_notice_check_prints_json(site: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "e2e", "--viewport", "phone", "notice",
+        [sys.executable, "-m", "harness_browser", "--viewport", "phone", "notice",
          f"{site}/notice/sticky_header.html", "--selector", "#notice"],
         capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr

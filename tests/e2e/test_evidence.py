@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from e2e.evidence import record_form_errors, record_journey, run_dir_from
 from harness.errors import ConfigError
+from harness_browser.evidence import record_form_errors, record_journey, run_dir_from
 
 
 @pytest.mark.browser
@@ -39,7 +39,7 @@ def test_run_dir_comes_from_the_environment(tmp_path: Path) -> None:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_pytest_playwright_uses_the_harness_browser(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest("from e2e.pytest_fixtures import (  # noqa: F401\n"
+    pytester.makeconftest("from harness_browser.pytest_fixtures import (  # noqa: F401\n"
                           "    base_url, browser_type_launch_args, viewport_page)\n")
     pytester.makepyfile("""
         def test_page(page, viewport_page):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from e2e.browser import new_context, viewport
-from e2e.first_screen import check_first_screen, interpret
+from harness_browser.browser import new_context, viewport
+from harness_browser.first_screen import check_first_screen, interpret
 
 pytestmark = pytest.mark.browser
 

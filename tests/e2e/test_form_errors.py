@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from e2e.form_errors import check_form_errors, run_axe
+from harness_browser.form_errors import check_form_errors, run_axe
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from e2e.browser import new_context
-from e2e.demo_shop_pages import scripted_journey
-from e2e.journey import Journey, builtin_journey, parse_journey, run_journey
 from harness.errors import ConfigError
+from harness_browser.browser import new_context
+from harness_browser.demo_shop_pages import scripted_journey
+from harness_browser.journey import Journey, builtin_journey, parse_journey, run_journey
 
 
 @pytest.mark.browser

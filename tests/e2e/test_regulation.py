@@ -1,4 +1,5 @@
-"""Sales-page rules measured during a journey (e2e.regulation), judged by harness.gates.regulation:
+"""Sales-page rules measured during a journey (harness_browser.regulation), judged by
+harness.gates.regulation:
 the demo-like flow passes every rule, and each fixture page breaks exactly one."""
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from e2e.browser import new_context
-from e2e.journey import parse_journey, run_journey
 from harness.errors import ConfigError
 from harness.gates.regulation import (
     exclusions_gate,
@@ -20,6 +19,8 @@ from harness.gates.regulation import (
 )
 from harness.model import Status
 from harness.readers.browser import JourneyEvidence, read_journey
+from harness_browser.browser import new_context
+from harness_browser.journey import parse_journey, run_journey
 
 pytestmark = pytest.mark.browser
 

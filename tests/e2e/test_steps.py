@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from e2e.steps import JourneyRecorder
+from harness_browser.steps import JourneyRecorder
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ import sys
 from locust.contrib.fasthttp import FastHttpSession
 from locust.event import EventHook
 
-from loadtests import keepalive
-from loadtests.rlimit import raise_nofile_limit
+from harness_load import keepalive
+from harness_load.rlimit import raise_nofile_limit
 
 FILLER_FILES = 1_100
 

@@ -17,9 +17,9 @@ monkey.patch_all()
 import json  # noqa: E402
 import sys  # noqa: E402
 
-from loadtests.lean_http import LeanConnection  # noqa: E402
-from loadtests.rlimit import raise_nofile_limit  # noqa: E402
-from loadtests.socket_errors import classify_socket_error  # noqa: E402
+from harness_load.lean_http import LeanConnection  # noqa: E402
+from harness_load.rlimit import raise_nofile_limit  # noqa: E402
+from harness_load.socket_errors import classify_socket_error  # noqa: E402
 
 FILLER_FILES = 1_100
 

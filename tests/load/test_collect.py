@@ -1,4 +1,4 @@
-"""loadtests.collect: evidence copied off several machines is arranged for `harness verdict`."""
+"""harness_load.collect: evidence copied off several machines is arranged for `harness verdict`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from harness.readers.generator import read_purchases
 from harness.readers.locust import read_locust_stats
-from loadtests.collect import collect, main
+from harness_load.collect import collect, main
 from tests.load.conftest import DATA
 
 

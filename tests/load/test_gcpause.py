@@ -1,5 +1,5 @@
-"""Garbage-collection pauses and the periodic freeze (loadtests/gcpause.py, and the demo
-shop's workers, demo_shop/server.py)."""
+"""Garbage-collection pauses and the periodic freeze (harness_load/gcpause.py, and the demo
+shop's workers, harness_demo_shop/server.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from demo_shop.server import freeze_garbage_collector
-from loadtests.gcpause import GcPauses, freeze
+from harness_demo_shop.server import freeze_garbage_collector
+from harness_load.gcpause import GcPauses, freeze
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Keep-alive with more than 1,024 open sockets in one process (loadtests/keepalive.py).
+"""Keep-alive with more than 1,024 open sockets in one process (harness_load/keepalive.py).
 
 geventhttpclient 2.6.1 checks a pooled connection with select(), which fails for fds >= 1024,
 so without the fix every request opens a new connection. The server here counts accepted

@@ -25,7 +25,7 @@ from harness.readers.generator import (
     read_reconciliation,
 )
 from harness.readers.locust import read_locust_stats
-from loadtests.launcher import LoadRequest, run_load
+from harness_load.launcher import LoadRequest, run_load
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT = ["--users", "20", "--ramp-s", "3", "--hold-s", "9"]
@@ -54,7 +54,7 @@ def test_bad_settings_are_config_errors(tmp_path: Path, overrides: dict[str, str
 
 @pytest.fixture(scope="module")
 def shop_url() -> Iterator[str]:
-    from demo_shop.server import start_in_background
+    from harness_demo_shop.server import start_in_background
 
     shop = start_in_background(variant="good", port=0, workers=1)
     try:
@@ -94,7 +94,7 @@ def test_distributed_smoke_run_produces_valid_evidence(shop_url: str, tmp_path: 
 @pytest.mark.slow
 def test_ctrl_c_stops_master_and_workers_and_keeps_the_evidence(shop_url: str,
                                                                 tmp_path: Path) -> None:
-    code = ("from pathlib import Path; from loadtests.launcher import LoadRequest, run_load; "
+    code = ("from pathlib import Path; from harness_load.launcher import LoadRequest, run_load; "
             f"run_load(LoadRequest('smoke', {shop_url!r}, Path({str(tmp_path)!r}), "
             "overrides={'HARNESS_LOAD_USERS': '10', 'HARNESS_LOAD_HOLD_S': '120'}))")
     launcher = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,

@@ -1,4 +1,4 @@
-"""The lean client of the simulated buyer (loadtests/lean_http.py).
+"""The lean client of the simulated buyer (harness_load/lean_http.py).
 
 Against real sockets (in a gevent-patched subprocess, as in a Locust worker): one kept
 connection above fd 1023, a new connection when the store closed the idle one, a deadline when
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.lean_http import LeanConnection, ProtocolError, _read_answer
+from harness_load.lean_http import LeanConnection, ProtocolError, _read_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 50

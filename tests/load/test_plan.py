@@ -1,4 +1,4 @@
-"""The pure parts of loadtests/: profiles, think times, applicant data, socket-error
+"""The pure parts of harness_load/: profiles, think times, applicant data, socket-error
 classification and the loopback-only target check (none of them imports Locust)."""
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ import pytest
 
 from harness.cli.load import add_arguments, overrides_from, size_for_machine
 from harness.errors import ConfigError, TargetError
-from loadtests.applicant import id_check_char, random_application, random_id_number
-from loadtests.launcher import (
+from harness_load.applicant import id_check_char, random_application, random_id_number
+from harness_load.launcher import (
     check_capacity,
     destinations_for,
     plan_machine,
     shop_workers_for,
     workers_for,
 )
-from loadtests.profiles import profile_from_env
-from loadtests.socket_errors import classify_socket_error
-from loadtests.target import check_local_target
-from loadtests.think import ThinkTimes
+from harness_load.profiles import profile_from_env
+from harness_load.socket_errors import classify_socket_error
+from harness_load.target import check_local_target
+from harness_load.think import ThinkTimes
 
 
 def test_smoke_profile_defaults() -> None:

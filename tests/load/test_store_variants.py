@@ -19,13 +19,13 @@ from harness.readers.generator import (
     read_reconciliation,
 )
 from harness.readers.locust import read_locust_stats, read_phase_stats
-from loadtests.launcher import LoadRequest, run_load
+from harness_load.launcher import LoadRequest, run_load
 
 pytestmark = pytest.mark.slow
 
 
 def _shop(variant: str) -> Iterator[str]:
-    from demo_shop.server import start_in_background
+    from harness_demo_shop.server import start_in_background
 
     shop = start_in_background(variant=variant, port=0, workers=1)
     try:

@@ -1,0 +1,103 @@
+"""`python -m harness_browser.produce`: one worker of the browser evidence phase of `harness run`.
+
+Drives the journeys and form checks it is given, one after the other, in its own Chromium,
+into the run directory's layout (harness_browser.evidence), then prints what it produced as JSON.
+The
+phase (harness/cli/browser_phase.py) starts a few of these side by side; the features then
+judge the files instead of driving the browser again.
+
+    python -m harness_browser.produce --run-dir R --base-url URL --journey medical:phone \
+        --form-errors medical:desktop [--journeys DIR]
+
+Exit 0 when every item was attempted (a journey that stopped part-way is evidence, not an
+error), 2 on a usage error, 4 when the browser failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from harness.errors import ConfigError
+from harness_browser.browser import launch_browser
+from harness_browser.evidence import record_form_errors, record_journey
+from harness_browser.journey import Journey, builtin_journey, load_journey
+
+
+def product_journey(product: str, journeys_dir: Path | None) -> Journey:
+    """`<journeys dir>/<product>.toml` when given, else the demo shop's `demo-<product>`."""
+    if journeys_dir is not None:
+        return load_journey(journeys_dir / f"{product}.toml")
+    return builtin_journey(f"demo-{product}")
+
+
+def _pair(text: str) -> tuple[str, str]:
+    product, sep, viewport = text.partition(":")
+    if not sep or not product or not viewport:
+        raise argparse.ArgumentTypeError(f"{text!r}: use PRODUCT:VIEWPORT")
+    return product, viewport
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m harness_browser.produce",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--run-dir", type=Path, required=True)
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--journeys", type=Path)
+    parser.add_argument("--journey", type=_pair, action="append", default=[])
+    parser.add_argument("--form-errors", type=_pair, action="append", default=[])
+    return parser
+
+
+def produce(browser: Browser, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Drive each item; returns one entry per item (folder, seconds, completed)."""
+    done = []
+    for product, viewport in args.journey:
+        started = time.monotonic()
+        record = record_journey(browser, run_dir=args.run_dir, viewport_name=viewport,
+                                journey=product_journey(product, args.journeys),
+                                base_url=args.base_url, folder=product)
+        done.append({"kind": "journey", "folder": f"{product}/{viewport}",
+                     "seconds": round(time.monotonic() - started, 2),
+                     "completed": record.completed})
+    for product, viewport in args.form_errors:
+        started = time.monotonic()
+        check = record_form_errors(browser, run_dir=args.run_dir, viewport_name=viewport,
+                                   base_url=args.base_url, product=product,
+                                   journey=product_journey(product, args.journeys))
+        done.append({"kind": "form-errors", "folder": f"health-{product}/{viewport}",
+                     "seconds": round(time.monotonic() - started, 2),
+                     "completed": check is not None})
+    return done
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        with sync_playwright() as pw:
+            browser = launch_browser(pw)
+            try:
+                result = produce(browser, args)
+            finally:
+                browser.close()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except PlaywrightError as exc:
+        print(f"the browser failed: {exc}", file=sys.stderr)
+        return 4
+    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

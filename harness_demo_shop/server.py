@@ -1,0 +1,378 @@
+"""Run the shop: pre-bound sockets shared by forked uvicorn workers, or one in the background.
+
+Why pre-bound sockets: the load test spreads up to 100k keep-alive connections over several
+(address, port) pairs and several processes, each limited to 20k open files. The master binds
+every address once per worker with SO_REUSEPORT (the kernel then spreads new connections
+evenly), forks the workers, and each worker raises its open-file limit to the hard limit and
+serves its own sockets with uvicorn (uvloop + httptools, 75 s keep-alive, backlog 4096).
+
+`start_in_background(...)` runs all of that in a subprocess and returns once /healthz answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import json
+import logging
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from harness_demo_shop.options import OptionError, ServerOptions, add_arguments, options_from
+from harness_demo_shop.settings import Settings
+
+BACKLOG = 4096
+KEEP_ALIVE_S = 75
+# gc.freeze() this often in each worker: see freeze_garbage_collector
+GC_FREEZE_EVERY_S = 5.0
+CHECKPOINT_EVERY_S = 1.0
+log = logging.getLogger("harness_demo_shop.server")
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft RLIMIT_NOFILE to the hard limit; return the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 1_048_576)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def _bind(host: str, port: int, reuse_port: bool) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+        sock.set_inheritable(True)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def bind_sockets(addresses: Sequence[tuple[str, int]], workers: int) -> list[list[socket.socket]]:
+    """One list of listening sockets per worker; a port 0 becomes the same free port for all."""
+    reuse_port = hasattr(socket, "SO_REUSEPORT")
+    per_worker: list[list[socket.socket]] = [[] for _ in range(workers)]
+    for host, port in addresses:
+        try:
+            if port:  # SO_REUSEPORT would silently share a port another shop listens on
+                _bind(host, port, reuse_port=False).close()
+            first = _bind(host, port, reuse_port)
+        except OSError as exc:
+            for sock in {s for socks in per_worker for s in socks}:
+                sock.close()
+            raise OptionError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another "
+                              "--port (0 picks a free one) or stop what uses it") from exc
+        per_worker[0].append(first)
+        bound_port = first.getsockname()[1]
+        for index in range(1, workers):
+            sock = _bind(host, bound_port, reuse_port) if reuse_port else first
+            per_worker[index].append(sock)
+    return per_worker
+
+
+def urls_of(sockets: Sequence[socket.socket]) -> list[str]:
+    out = []
+    for sock in sockets:
+        host, port = sock.getsockname()[:2]
+        out.append(f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}")
+    return out
+
+
+def settings_of(options: ServerOptions) -> Settings:
+    return Settings(variant=options.variant, gray_percent=options.gray_percent,
+                    db_url=options.db_url, slow_ms_per_request=options.slow_ms_per_request,
+                    sqlite_autocheckpoint=False)  # the master checkpoints (see _wait)
+
+
+def prepare_database(options: ServerOptions) -> None:
+    """Create (or with reset_db recreate) the tables once, before any worker starts."""
+    from harness_demo_shop.storage import Store
+
+    store = Store(options.db_url)
+    try:
+        if options.reset_db:
+            store.drop_tables()
+        store.create_tables()
+    finally:
+        store.close()
+
+
+def freeze_garbage_collector(every_s: float = GC_FREEZE_EVERY_S,
+                             stop: threading.Event | None = None) -> threading.Thread:
+    """Every `every_s`, move what is alive into CPython's permanent generation (gc.freeze).
+
+    A worker holding ~18,000 keep-alive connections has about a million tracked objects, and a
+    full collection walks them all: a pause of hundreds of milliseconds for every request on
+    that worker, again and again while connections pile up during a load test's ramp. Frozen
+    objects are not walked, so a collection costs what the last seconds allocated. Cycles among
+    frozen objects that die later are never freed: a little memory, in a demo shop."""
+    stopped = stop or threading.Event()
+
+    def loop() -> None:
+        while not stopped.wait(every_s):
+            gc.freeze()
+
+    thread = threading.Thread(target=loop, name="gc-freeze", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_worker(options: ServerOptions, sockets: list[socket.socket]) -> None:
+    """Serve the app on `sockets` in this process until SIGTERM/SIGINT."""
+    import uvicorn
+
+    from harness_demo_shop.app import create_app
+    from harness_demo_shop.http_protocol import WriteBehindHttpProtocol
+
+    raise_open_file_limit()
+    freeze_garbage_collector()
+    config = uvicorn.Config(
+        create_app(settings_of(options)), loop="uvloop", http=WriteBehindHttpProtocol,
+        lifespan="off", backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE_S,
+        timeout_graceful_shutdown=5,
+        access_log=options.access_log, log_level=options.log_level, server_header=False,
+    )
+    uvicorn.Server(config).run(sockets=sockets)
+
+
+def _fork_workers(options: ServerOptions, per_worker: list[list[socket.socket]]) -> list[int]:
+    pids = []
+    everything = {s for socks in per_worker for s in socks}
+    for mine in per_worker:
+        pid = os.fork()
+        if pid == 0:  # child: keep only its own sockets, so a dead sibling's queue is not ours
+            for sock in everything - set(mine):
+                sock.close()
+            code = 0
+            try:
+                run_worker(options, mine)
+            except BaseException:
+                log.exception("worker %s failed", os.getpid())
+                code = 1
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    return pids
+
+
+def serve(options: ServerOptions) -> int:
+    """Bind, fork the workers and wait for them; SIGTERM/SIGINT stop them all. Returns 0 when
+    stopped on request, 1 when a worker died on its own."""
+    logging.basicConfig(level=options.log_level.upper(), stream=sys.stderr)
+    prepare_database(options)
+    per_worker = bind_sockets(options.addresses(), options.workers)
+    urls = urls_of(per_worker[0])
+    pids = _fork_workers(options, per_worker)
+    for socks in per_worker:
+        for sock in socks:
+            sock.close()
+    stopping = False
+
+    def _stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in pids:
+            _kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    _announce(options, urls, pids)
+    return _wait(pids, lambda: stopping, options.db_url)
+
+
+def _announce(options: ServerOptions, urls: list[str], pids: list[int]) -> None:
+    record = {"urls": urls, "master_pid": os.getpid(), "worker_pids": pids,
+              "variant": options.variant, "workers": options.workers}
+    if options.ready_file:
+        tmp = options.ready_file + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(record, fh)
+        os.replace(tmp, options.ready_file)
+    print(f"demo shop ({options.variant}, workers: {options.workers}) on " + " ".join(urls),
+          file=sys.stderr, flush=True)
+
+
+def _kill(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+
+
+def _wait(pids: list[int], stopping: Callable[[], bool], db_url: str) -> int:
+    """Reap the workers; meanwhile checkpoint the SQLite WAL every second, off their loops."""
+    from harness_demo_shop.storage import Store
+
+    store = Store(db_url)
+    alive, code, next_checkpoint = set(pids), 0, 0.0
+    while alive:
+        if time.monotonic() >= next_checkpoint:
+            _checkpoint(store)
+            next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.1)
+            continue
+        alive.discard(pid)
+        if not stopping() and code == 0:
+            log.error("worker %s exited on its own; stopping the shop", pid)
+            code = 1
+            for other in alive:
+                _kill(other, signal.SIGTERM)
+    _checkpoint(store)
+    store.close()
+    return code
+
+
+def _checkpoint(store: Any) -> None:
+    try:
+        store.checkpoint()
+    except Exception:  # a busy or vanished database must not stop the shop
+        log.warning("WAL checkpoint failed", exc_info=True)
+
+
+class ServerHandle:
+    """A shop running in a subprocess: `url` (first address), `urls`, `db_url`, `stop()`."""
+
+    def __init__(self, process: subprocess.Popen[bytes], urls: list[str], db_url: str,
+                 log_path: str, tmpdir: tempfile.TemporaryDirectory[str] | None) -> None:
+        self.process = process
+        self.urls = urls
+        self.url = urls[0] if urls else ""
+        self.db_url = db_url
+        self.log_path = log_path
+        self.worker_pids: list[int] = []
+        self._tmpdir = tmpdir
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self, timeout_s: float = 15.0) -> int:
+        """SIGTERM the master (it stops its workers); SIGKILL the group if it hangs."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
+        return int(self.process.returncode or 0)
+
+    def __enter__(self) -> ServerHandle:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def start_in_background(
+    variant: str = "good",
+    port: int = 0,
+    workers: int = 1,
+    gray_percent: float = 0.0,
+    db_url: str | None = None,
+    host: str = "127.0.0.1",
+    listen: Sequence[str] = (),
+    extra_args: Sequence[str] = (),
+    timeout_s: float = 30.0,
+) -> ServerHandle:
+    """Start `python -m harness_demo_shop.server` and return once every worker answers /healthz.
+
+    Without `db_url` the shop uses a fresh SQLite file in a temporary directory that `stop()`
+    removes. Raises RuntimeError (with the server log) if it does not come up in time.
+    """
+    tmpdir = tempfile.TemporaryDirectory(prefix="demo-shop-")
+    db_url = db_url or f"sqlite:///{tmpdir.name}/shop.db"
+    ready_file = os.path.join(tmpdir.name, "ready.json")
+    log_path = os.path.join(tmpdir.name, "server.log")
+    cmd = [sys.executable, "-m", "harness_demo_shop.server", "--variant", variant, "--host", host,
+           "--port", str(port), "--workers", str(workers), "--gray-percent", str(gray_percent),
+           "--db", db_url, "--ready-file", ready_file, *extra_args]
+    for address in listen:
+        cmd += ["--listen", address]
+    env = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env,
+                                   start_new_session=True)
+    handle = ServerHandle(process, [], db_url, log_path, tmpdir)
+    try:
+        ready = _wait_ready(process, ready_file, log_path, timeout_s)
+        handle.urls, handle.worker_pids = ready["urls"], ready["worker_pids"]
+        handle.url = handle.urls[0]
+        _wait_healthy(handle.urls, workers, time.monotonic() + timeout_s, log_path)
+    except BaseException:
+        handle.stop()
+        raise
+    return handle
+
+
+def _log_tail(log_path: str) -> str:
+    with open(log_path, encoding="utf-8", errors="replace") as fh:
+        return fh.read()[-3000:]
+
+
+def _wait_ready(process: subprocess.Popen[bytes], ready_file: str, log_path: str,
+                timeout_s: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            code = process.returncode
+            raise RuntimeError(f"demo shop exited with {code}:\n{_log_tail(log_path)}")
+        if os.path.exists(ready_file):
+            with open(ready_file, encoding="utf-8") as fh:
+                ready: dict[str, Any] = json.load(fh)
+            return ready
+        time.sleep(0.05)
+    raise RuntimeError(f"demo shop not ready after {timeout_s} s:\n{_log_tail(log_path)}")
+
+
+def _wait_healthy(urls: list[str], workers: int, deadline: float, log_path: str) -> None:
+    """Ask /healthz on fresh connections until enough distinct answers came back."""
+    import httpx
+
+    answered = 0
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(urls[0] + "/healthz", timeout=2.0)
+            answered += int(response.status_code == 200)
+        except httpx.HTTPError:
+            pass
+        if answered >= max(3, 2 * workers):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"demo shop /healthz did not answer:\n{_log_tail(log_path)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness_demo_shop.server")
+    add_arguments(parser)
+    options = options_from(parser.parse_args(argv))
+    return serve(options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

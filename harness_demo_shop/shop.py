@@ -1,0 +1,25 @@
+"""The services of one shop instance, bundled for the routes (kept on `app.state.shop`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness_demo_shop.journey import JourneyService
+from harness_demo_shop.payment import PaymentService
+from harness_demo_shop.settings import Settings
+from harness_demo_shop.storage import Store
+
+
+@dataclass
+class Shop:
+    settings: Settings
+    store: Store
+    journeys: JourneyService
+    payments: PaymentService
+
+    @classmethod
+    def open(cls, settings: Settings) -> Shop:
+        store = Store(settings.db_url, settings.sqlite_autocheckpoint)
+        store.create_tables()
+        journeys = JourneyService(store, settings)
+        return cls(settings, store, journeys, PaymentService(journeys))
