@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata as metadata
 import json
+import os
 import platform
 import resource
 import shutil
@@ -17,7 +18,6 @@ from pathlib import Path
 
 from harness.model import ExitCode
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("pytest", "pytest-bdd", "allure-pytest-bdd", "playwright", "pytest-playwright",
             "locust", "geventhttpclient", "pandas", "pyarrow", "scipy", "statsmodels",
             "fastapi", "uvicorn", "sqlalchemy", "jinja2")
@@ -84,7 +84,7 @@ def check_allure_pytest_conflict() -> Check:
 def check_browser() -> Check:
     try:
         done = subprocess.run([sys.executable, "-m", "harness_browser.probe"], capture_output=True,
-                              text=True, timeout=90, cwd=PROJECT_ROOT, check=False)
+                              text=True, timeout=90, check=False)
         probe = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
         return Check("browser", False, f"the probe did not answer: {exc}",
@@ -98,8 +98,9 @@ def check_browser() -> Check:
 
 
 def check_allure() -> Check:
-    local = PROJECT_ROOT / "node_modules" / ".bin" / "allure"
-    executable = str(local) if local.exists() else shutil.which("allure")
+    from harness.writers.allure import find_allure
+
+    executable = find_allure(Path.cwd(), os.environ.get("HARNESS_ALLURE"))
     if executable is None:
         return Check("allure", False, "not installed", "run `make setup` (npm ci)")
     try:

@@ -13,9 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from harness.errors import EvidenceError
+from harness.errors import ConfigError, EvidenceError
 from harness.model import Criterion, Outcome, Source, Verdict
 from harness.policy import Policy, read_waivers
+from harness.project import open_project
 from harness.readers.criteria import CRITERIA_FILE, PLAN_FILE, read_criteria, read_plan
 from harness.rundir import RunDir, open_run_dir
 from harness.verdict import decide
@@ -34,6 +35,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--waivers", type=Path, help="TOML file of waivers (see README)")
+    parser.add_argument("--project", metavar="DIR",
+                        help="judge with the features of this project (default: the project "
+                             "the run was made in, as run.json records it)")
+
+
+def features_of(args: argparse.Namespace, info: dict[str, Any]) -> Path:
+    """The features to re-judge with: --project's, else the run's own project's."""
+    if args.project:
+        return open_project(args.project).features_dir
+    recorded = info.get("features")
+    if isinstance(recorded, str) and Path(recorded).is_dir():
+        return Path(recorded)
+    raise ConfigError(f"run.json does not name a features folder that exists "
+                      f"({recorded!r}): pass --project DIR, the gate project to judge with")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,10 +57,12 @@ def run(args: argparse.Namespace) -> int:
     run_dir = open_run_dir(args.run_dir)
     sources: list[Source] = []
     if not args.no_rejudge:
-        _set_aside(run_dir)
         info = run_dir.read_run_info()
-        selected = areas_of(info) or default_areas(str(info.get("load_profile", "smoke")))
-        code = run_features(run_dir, target=None, offline=True, selected=selected)
+        features = features_of(args, info)
+        _set_aside(run_dir)
+        selected = areas_of(info) or default_areas(features,
+                                                   str(info.get("load_profile", "smoke")))
+        code = run_features(run_dir, features, target=None, offline=True, selected=selected)
         sources.append(Source("acceptance features (offline re-judge)", code,
                               "pytest features/ (offline)"))
     verdict = judge(run_dir, policy_from(args), sources)
