@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.project import make_demo_project
+from tests.project.maker import make_demo_project
 
 pytest_plugins = ["pytester"]
 
