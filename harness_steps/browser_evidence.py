@@ -1,9 +1,10 @@
 """Browser evidence for the features: produce it (live) or find it (offline) in raw/browser.
 
-Live, each (journey, viewport) is driven once per pytest session and its journey.json reused by
-every scenario that needs it; offline (`harness verdict`), nothing is driven and whatever is on
-disk is judged. When `harness run`'s browser phase already produced a folder for this target in
-this run directory (listed in raw/browser/.produced), it is judged as it is, not driven again.
+Live, each (journey, viewport) is driven once per pytest session, by a browser worker process,
+and its journey.json reused by every scenario that needs it; offline (`harness verdict`),
+nothing is driven and whatever is on disk is judged. When `harness run`'s browser phase already
+produced a folder for this target in this run directory (listed in raw/browser/.produced), it
+is judged as it is, not driven again.
 The journey for a product is `<journeys dir>/<product>.toml` (or `.py`) of the project, else
 the demo shop's own `demo-<product>`.
 """
@@ -11,24 +12,27 @@ the demo shop's own `demo-<product>`.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import allure
 
-from harness.errors import ConfigError
+from harness.errors import ConfigError, EvidenceError
 from harness.readers.browser import JourneyEvidence, read_journey
+
+DRIVE_TIMEOUT_S = 600.0
 
 
 class BrowserEvidence:
     def __init__(self, run_dir: Path, offline: bool, store_url: Callable[[], str],
-                 browser: Callable[[], Any], journeys_dir: Path | None,
-                 target: str | None = None) -> None:
+                 journeys_dir: Path | None, target: str | None = None) -> None:
         self.root = run_dir / "raw" / "browser"
         self.offline = offline
         self._store_url = store_url
-        self._browser = browser
         self._journeys_dir = journeys_dir
         self._produced: set[Path] = _produced_by_phase(self.root, target, journeys_dir)
 
@@ -36,7 +40,7 @@ class BrowserEvidence:
         out = self.root / product / viewport
         if not self.offline and out not in self._produced:
             self._produced.add(out)
-            self._drive_journey(product, viewport, out)
+            self._drive("journey", product, viewport)
         evidence = read_journey(out / "journey.json")
         _attach_screens(evidence)
         return evidence
@@ -45,35 +49,34 @@ class BrowserEvidence:
         out = self.root / f"health-{product}" / viewport
         if not self.offline and out not in self._produced:
             self._produced.add(out)
-            self._drive_form_check(product, viewport, out)
+            self._drive("form-errors", product, viewport)
         return out / "form-errors.json"
 
-    def _journey_spec(self, product: str) -> Any:
-        from harness_browser.journey import builtin_journey, load_journey
-
-        if self._journeys_dir is None:
-            return builtin_journey(f"demo-{product}")
-        for suffix in (".toml", ".py"):
-            path = self._journeys_dir / f"{product}{suffix}"
-            if path.is_file():
-                return load_journey(path)
-        raise ConfigError(f"no journey for the product {product!r} named in the features: "
-                          f"write {self._journeys_dir / (product + '.toml')} (see `harness "
-                          "init` and the README, \"Gate your own store\")")
-
-    def _drive_journey(self, product: str, viewport: str, out: Path) -> None:
-        from harness_browser.evidence import record_journey
-
-        record_journey(self._browser(), run_dir=self.root.parent.parent,
-                       journey=self._journey_spec(product), viewport_name=viewport,
-                       base_url=self._store_url(), folder=product)
-
-    def _drive_form_check(self, product: str, viewport: str, out: Path) -> None:
-        from harness_browser.evidence import record_form_errors
-
-        record_form_errors(self._browser(), run_dir=self.root.parent.parent,
-                           viewport_name=viewport, base_url=self._store_url(), product=product,
-                           journey=self._journey_spec(product))
+    def _drive(self, kind: str, product: str, viewport: str) -> None:
+        """One journey or form check by a browser worker process (`python -m
+        harness_browser.produce`, as the browser phase runs them): the steps never load
+        Playwright, and a browser that hangs is stopped with its whole process group."""
+        command = [sys.executable, "-m", "harness_browser.produce", "--run-dir",
+                   str(self.root.parent.parent), "--base-url", self._store_url(),
+                   f"--{kind}", f"{product}:{viewport}"]
+        if self._journeys_dir is not None:
+            command += ["--journeys", str(self._journeys_dir)]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=DRIVE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise EvidenceError(f"the browser did not finish the {product} {kind} at "
+                                f"{viewport} within {DRIVE_TIMEOUT_S:g} s") from None
+        lines = err.strip().splitlines()
+        if proc.returncode == 2:
+            raise ConfigError(lines[-1] if lines else f"invalid journey for {product}")
+        if proc.returncode != 0:
+            raise EvidenceError(f"the browser could not drive the {product} {kind} at "
+                                f"{viewport} (exit {proc.returncode}): "
+                                f"{lines[-1] if lines else 'no message'}")
 
 
 def _produced_by_phase(root: Path, target: str | None,

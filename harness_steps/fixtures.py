@@ -56,32 +56,11 @@ def store_url(pytestconfig: pytest.Config) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """A callable giving one shared Chromium, launched on first use."""
-    state: dict[str, Any] = {}
-
-    def browser() -> Any:
-        if "browser" not in state:
-            from playwright.sync_api import sync_playwright
-
-            from harness_browser.browser import launch_browser
-
-            state["pw"] = sync_playwright().start()
-            state["browser"] = launch_browser(state["pw"])
-        return state["browser"]
-
-    yield browser
-    if "browser" in state:
-        state["browser"].close()
-        state["pw"].stop()
-
-
-@pytest.fixture(scope="session")
 def browser_evidence(session_run_dir: Path, harness_offline: bool, store_url: Any,
-                     chromium: Any, pytestconfig: pytest.Config) -> BrowserEvidence:
+                     pytestconfig: pytest.Config) -> BrowserEvidence:
     journeys = pytestconfig.getoption("--harness-journeys")
     target = pytestconfig.getoption("--harness-target")
-    return BrowserEvidence(session_run_dir, harness_offline, store_url, chromium,
+    return BrowserEvidence(session_run_dir, harness_offline, store_url,
                            Path(journeys) if journeys else None,
                            str(target).rstrip("/") if target else None)
 

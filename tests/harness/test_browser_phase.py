@@ -52,7 +52,7 @@ def browser_evidence(run: Path, target: str | None) -> BrowserEvidence:
     def unused() -> str:
         raise AssertionError("nothing may be driven")
 
-    return BrowserEvidence(run, False, unused, unused, None, target)
+    return BrowserEvidence(run, False, unused, None, target)
 
 
 def test_features_reuse_what_the_phase_produced_for_the_same_target(tmp_path: Path) -> None:
