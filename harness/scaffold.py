@@ -37,6 +37,7 @@ DEMO_PEAK_STEPS = (("1 start", 500), ("2 notice", 500), ("3 health", 500),
 # the request names of the locustfile template (loadtests/locustfile.py of a new project)
 USER_LOAD_STEPS = (("quote", 500), ("order", 500), ("pay", 800))
 USER_AREAS = ("purchase_flow", "disclosures", "regulation", "health_declaration")
+VIEWPORTS = ("desktop", "desktop-hd", "phone", "phone-small", "wechat")
 
 _BROWSER_EXAMPLE = """\
 # [browser]                     # how Chromium reaches and sees your store
@@ -57,7 +58,7 @@ _INTEGRITY_EXAMPLE = """\
 
 def demo_files(lang: str) -> dict[str, str]:
     """The project that gates the bundled demo shop: `make demo` runs exactly this."""
-    files = _features(lang, DEMO_PRODUCTS, DEMO_LOAD_STEPS, DEMO_PEAK_STEPS)
+    files = _features(lang, DEMO_PRODUCTS, DEMO_LOAD_STEPS, DEMO_PEAK_STEPS, VIEWPORTS)
     journeys = resources.files("harness_browser") / "journeys"
     for product in DEMO_PRODUCTS:
         files[f"journeys/{product.code}.toml"] = _read(journeys / f"demo-{product.code}.toml")
@@ -68,9 +69,11 @@ def demo_files(lang: str) -> dict[str, str]:
     return files
 
 
-def project_files(products: tuple[Product, ...], lang: str, target: str) -> dict[str, str]:
-    """A gate project for the user's own store."""
-    files = _features(lang, products, USER_LOAD_STEPS, USER_LOAD_STEPS)
+def project_files(products: tuple[Product, ...], lang: str, target: str,
+                  viewports: tuple[str, ...] = VIEWPORTS) -> dict[str, str]:
+    """A gate project for the user's own store, checked at `viewports` (the first one is
+    where the step count and the sales-page rules are judged)."""
+    files = _features(lang, products, USER_LOAD_STEPS, USER_LOAD_STEPS, viewports)
     env = _environment()
     journey = env.from_string(_read(TEMPLATES / "project" / "journey.toml.tmpl"))
     for product in products:
@@ -91,13 +94,18 @@ def project_files(products: tuple[Product, ...], lang: str, target: str) -> dict
 
 
 def _features(lang: str, products: tuple[Product, ...], load_steps: tuple[tuple[str, int], ...],
-              peak_steps: tuple[tuple[str, int], ...]) -> dict[str, str]:
+              peak_steps: tuple[tuple[str, int], ...],
+              viewports: tuple[str, ...]) -> dict[str, str]:
     base = TEMPLATES / "features" / lang
     if not base.is_dir():
         raise ConfigError(f"--lang {lang}: no feature templates in that language")
     env = _environment()
+    phones = [v for v in viewports if "desktop" not in v]
+    desktops = [v for v in viewports if "desktop" in v]
+    pair = [v for v in (desktops[:1] + phones[:1])] or list(viewports[:1])
     context: dict[str, Any] = {"products": products, "load_steps": load_steps,
-                               "peak_steps": peak_steps}
+                               "peak_steps": peak_steps, "viewports": viewports,
+                               "main_viewport": viewports[0], "pair_viewports": pair}
     files: dict[str, str] = {}
     for area in sorted(base.iterdir(), key=lambda t: t.name):
         for feature in sorted(area.iterdir(), key=lambda t: t.name):

@@ -34,6 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: medical:15:health)")
     parser.add_argument("--target", default="http://127.0.0.1:8000",
                         help="your staging store's base URL (default: http://127.0.0.1:8000)")
+    parser.add_argument("--viewports", default="desktop,desktop-hd,phone,phone-small,wechat",
+                        help="the screens your buyers use, comma-separated, the main one first "
+                             "(the step count and the sales-page rules are judged there; e.g. "
+                             "phone,wechat for a WeChat H5 store); default: all five")
     parser.add_argument("--force", action="store_true", help="overwrite files that exist")
 
 
@@ -71,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
     if args.example == "demo":
         files = demo_files(args.lang)
     else:
-        files = project_files(parse_products(args.products), args.lang, args.target)
+        viewports = tuple(v.strip() for v in args.viewports.split(",") if v.strip())
+        if not viewports:
+            raise ConfigError("--viewports: name at least one viewport, e.g. phone")
+        files = project_files(parse_products(args.products), args.lang, args.target, viewports)
     root.mkdir(parents=True, exist_ok=True)
     written, kept = [], []
     for relative, text in files.items():

@@ -10,6 +10,6 @@ Feature: Health-declaration errors a person understands
 
     Examples:
       | product | viewport |
-{% for p in products if p.health %}{% for v in ['desktop', 'phone'] %}
+{% for p in products if p.health %}{% for v in pair_viewports %}
       | {{ p.code }} | {{ v }} |
 {% endfor %}{% endfor %}
