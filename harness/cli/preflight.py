@@ -39,6 +39,7 @@ class Plan:
     journeys: Path | None  # None: the demo shop's own journeys
     locustfile: Path | None
     policy: Policy
+    notes: tuple[str, ...] = ()  # worth saying before the run, not worth stopping it
 
     @property
     def slug(self) -> str:
@@ -68,7 +69,7 @@ def plan_run(project: Project) -> Plan:
 
         check_local_target(target, allow)
     needs = {AREA_NEEDS[a] for a in areas if a in AREA_NEEDS}
-    journeys = _journeys(project, features, areas, bundled=target is None)
+    journeys, notes = _journeys(project, features, areas, bundled=target is None)
     locustfile = project.optional_path("load.locustfile")
     if target and "load" in needs:
         _require_load_sources(project, locustfile, areas)
@@ -82,7 +83,8 @@ def plan_run(project: Project) -> Plan:
     return Plan(bundled=target is None, target_url=target,
                 variant=settings.text("demo.variant"), allow_non_local=allow, areas=areas,
                 limited=bool(asked) or bool(not_judged), not_judged=not_judged,
-                phases=phases, journeys=journeys, locustfile=locustfile, policy=policy)
+                phases=phases, journeys=journeys, locustfile=locustfile, policy=policy,
+                notes=notes)
 
 
 def _require_load_sources(project: Project, locustfile: Path | None,
@@ -103,14 +105,15 @@ def _require_load_sources(project: Project, locustfile: Path | None,
 
 
 def _journeys(project: Project, features: Path, areas: tuple[str, ...],
-              bundled: bool) -> Path | None:
+              bundled: bool) -> tuple[Path | None, tuple[str, ...]]:
     """The project's journeys folder, every file in it valid and one per product the features
-    name; None (the demo shop's own journeys) only for the bundled demo shop without one."""
+    name; None (the demo shop's own journeys) only for the bundled demo shop without one.
+    A journey no selected feature names is worth a note: its product is not judged."""
     folder = project.journeys_dir
     products = sorted({product for _, product, _ in needed_evidence(features, areas)})
     if not folder.is_dir():
         if bundled or not products:
-            return None
+            return None, ()
         raise ConfigError(f"{folder}: no journeys folder; the features name the products "
                           f"{', '.join(products)}: write one journey per product there "
                           "(<product>.toml or .py; `harness init` writes an example)")
@@ -120,7 +123,11 @@ def _journeys(project: Project, features: Path, areas: tuple[str, ...],
         raise ConfigError(f"{folder}: no journey for {', '.join(missing)}, which the features "
                           f"name; found {', '.join(sorted(found)) or 'none'}; write "
                           f"{folder / (missing[0] + '.toml')}")
-    return folder
+    unused = sorted(set(found) - set(products)) if products else []
+    notes = tuple(f"{found[p]}: no selected feature names the product {p!r}, so it is not "
+                  "judged (add it to the Examples of your features, or re-run `harness init "
+                  "--products ...` in a scratch folder and copy the rows)" for p in unused)
+    return folder, notes
 
 
 def check_journeys(folder: Path) -> dict[str, str]:

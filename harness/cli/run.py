@@ -88,6 +88,8 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     project = project_from(args).with_flags(_flags(args))
     plan = plan_run(project)  # everything checked before anything starts (exit 2 on a typo)
+    for note in plan.notes:
+        print(f"note: {note}")
     run_dir = new_run_dir(project.reports_dir, plan.slug)
     info = _run_info(run_dir, project, plan)
     (run_dir.path / "config.json").write_text(_json(project.effective_config()),
