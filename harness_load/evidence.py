@@ -25,7 +25,9 @@ import psutil
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from harness_load import api
 from harness_load.gcpause import GcPauses, freeze
+from harness_load.measured_plan import MeasuredPlan
 from harness_load.profiles import Profile
 from harness_load.socket_errors import classify_socket_error
 
@@ -98,7 +100,11 @@ class NodeSampler:
             runner = self.environment.runner
             if runner is None:
                 continue
+            cycles, think_s = api.cycle_totals()
             sample = {"sampled_at": round(time.time(), 3),
+                      # a user's own locustfile: task cycles and think seconds asked for,
+                      # from which the master plans the closed-loop rate (measured_plan.py)
+                      "cycles_total": cycles, "think_s_total": round(think_s, 3),
                       "requests_total": self.requests_total,
                       "response_ms_total": round(self.response_ms_total, 3),
                       "cpu_percent": _measure(lambda: self.process.cpu_percent(None)),
@@ -133,8 +139,10 @@ class HealthWriter:
     """Runs on the master (or the local runner): one generator.jsonl line per interval."""
 
     def __init__(self, environment: Environment, profile: Profile, load_dir: Path,
-                 interval_s: float, workers_expected: int) -> None:
+                 interval_s: float, workers_expected: int, measure_plan: bool = False) -> None:
         self.environment = environment
+        # the user's own locustfile: requests and think time per cycle measured, not assumed
+        self.measured = MeasuredPlan(profile) if measure_plan else None
         self.profile = profile
         self.load_dir = load_dir
         self.interval_s = interval_s
@@ -146,16 +154,24 @@ class HealthWriter:
         self._snapshots: list[gevent.Greenlet[Any, Any]] = []
 
     def on_message(self, environment: Environment, msg: Any, **_: Any) -> None:
-        self.nodes[str(msg.node_id)] = dict(msg.data, received_at=time.time())
+        now = time.time()
+        self.nodes[str(msg.node_id)] = dict(msg.data, received_at=now)
+        if self.measured is not None and self.started_at is not None:
+            self.measured.add(str(msg.node_id), now - self.started_at, msg.data)
+
+    def _plan_record(self) -> dict[str, Any]:
+        record = dict(self.profile.to_record(), started_at=self.started_at,
+                      workers_expected=self.workers_expected)
+        if self.measured is not None:
+            record.update(self.measured.to_record())
+        return record
 
     def on_test_start(self, **_: Any) -> None:
         if self.started_at is not None:
             return
         self.started_at = time.time()
         self.load_dir.mkdir(parents=True, exist_ok=True)
-        record = dict(self.profile.to_record(), started_at=self.started_at,
-                      workers_expected=self.workers_expected)
-        write_json_atomic(self.load_dir / "phases.json", record)
+        write_json_atomic(self.load_dir / "phases.json", self._plan_record())
         self._greenlet = gevent.spawn(self._loop)
         self.write_snapshot(None)
         self._snapshots = [gevent.spawn_later(p.end_s, self.write_snapshot, p.name)
@@ -220,7 +236,7 @@ class HealthWriter:
             "users_planned": planned, "users_actual": self._user_count(),
             "requests_total": requests, "failures_total": failures,
             "rps_achieved": round(rps, 3), "avg_response_ms": round(avg_ms, 3),
-            "rps_planned": round(self.profile.planned_rps(planned, avg_ms / 1000.0), 3),
+            "rps_planned": round(self._planned_rps(planned, avg_ms / 1000.0), 3),
             "workers_expected": self.workers_expected, "workers": workers,
             "workers_missing": sum(1 for w in workers if w["state"] == "missing"),
             "socket_errors": dict(sum((Counter(w.get("socket_errors") or {}) for w in workers),
@@ -228,6 +244,13 @@ class HealthWriter:
         }
         with (self.load_dir / "generator.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, allow_nan=False) + "\n")
+        if self.measured is not None:  # the plan so far: a run cut short keeps a real one
+            write_json_atomic(self.load_dir / "phases.json", self._plan_record())
+
+    def _planned_rps(self, users: int, avg_response_s: float) -> float:
+        if self.measured is None:
+            return self.profile.planned_rps(users, avg_response_s)
+        return self.measured.planned_rps(users, avg_response_s)
 
     def _request_totals(self) -> tuple[int, int, float]:
         """HTTP requests counted by the workers themselves (exact, timestamped per worker; the
@@ -276,13 +299,16 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
 
 def install(environment: Environment, profile: Profile, load_dir: Path, interval_s: float,
-            workers_expected: int) -> None:
-    """Wire the sampler into user-running processes and the writer into the master/local."""
+            workers_expected: int, measure_plan: bool = False) -> None:
+    """Wire the sampler into user-running processes and the writer into the master/local.
+    `measure_plan`: the users are the user's own, so the closed-loop plan (requests and think
+    seconds per task cycle) is measured from the workers' counts, not taken from the profile."""
     runner = environment.runner
     if not isinstance(runner, MasterRunner):
         NodeSampler(environment, interval_s).start()
     if not isinstance(runner, WorkerRunner) and runner is not None:
-        writer = HealthWriter(environment, profile, load_dir, interval_s, workers_expected)
+        writer = HealthWriter(environment, profile, load_dir, interval_s, workers_expected,
+                              measure_plan)
         runner.register_message(MESSAGE, writer.on_message)
         environment.events.test_start.add_listener(writer.on_test_start)
         environment.events.test_stop.add_listener(writer.on_test_stop)

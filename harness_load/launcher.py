@@ -9,14 +9,21 @@ Locust or gevent, so the judge process stays un-patched):
 Every run is bounded in time (the profile's length plus a margin, then SIGINT, then SIGKILL);
 only loopback targets are allowed unless `allow_non_local`; Ctrl-C stops master and workers and
 keeps the evidence written so far (Locust saves its CSV/JSON/HTML on SIGINT). After the run the
-per-process purchase logs are merged and the store's reconciliation is fetched into
-`raw/store/reconciliation.json`.
+per-process purchase logs are merged and the store's records are written to
+`raw/store/reconciliation.json` from the integrity source (harness_load/reconciliation.py).
+
+The user's own load test: `LoadRequest(locustfile=Path("loadtests/locustfile.py"),
+user_classes=("Buyer",), ...)` runs Locust with two files, the harness's part
+(harness_load/harness_part.py: the profile's shape, the generator-health listener, think times)
+and the user's file (their user classes, their request names), and passes the chosen classes
+to master and workers. Without `locustfile` the bundled demo-shop buyer runs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -26,14 +33,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.errors import ConfigError, ToolError
+from harness.errors import ConfigError, HarnessError, ToolError
 from harness_load.profiles import profile_from_env
 from harness_load.purchases import merge_purchase_files
-from harness_load.reconciliation import fetch_reconciliation
+from harness_load.reconciliation import IntegritySource, reconcile, store_path
 from harness_load.rlimit import raise_nofile_limit
 from harness_load.target import check_local_target
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+HARNESS_PART = Path(__file__).with_name("harness_part.py")
+CLASS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 REPO_ROOT = LOCUSTFILE.parent.parent
 EXPECT_WORKERS_WAIT_S = 30
 # each worker holds one socket per user under a 20,000 open-file hard limit (ENVIRONMENT.md)
@@ -63,6 +72,13 @@ class LoadRequest:
     kill_grace_s: float = 20.0
     # fetch the store's reconciliation afterwards (a benchmark that judges no integrity skips it)
     reconcile: bool = True
+    # the user's own locustfile (None: the bundled demo-shop buyer) and the user classes in it
+    # to run (empty: every class it defines)
+    locustfile: Path | None = None
+    user_classes: tuple[str, ...] = ()
+    # where the store's records come from; None: the target's /api/reconciliation for the
+    # demo-shop buyer, none at all for the user's own locustfile (integrity INCONCLUSIVE)
+    integrity: IntegritySource | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,7 @@ def run_load(request: LoadRequest) -> LoadResult:
     saved."""
     for target in (request.target, *request.extra_targets):
         check_local_target(target, request.allow_non_local)
+    check_locustfile(request)
     env = _environment(request)
     try:
         profile = profile_from_env(request.profile, env)
@@ -106,7 +123,8 @@ def run_load(request: LoadRequest) -> LoadResult:
     raise_nofile_limit()
     port = _free_port()
     run_time_s = int(profile.duration_s) + 5
-    master_cmd = _master_command(request, load_dir, port, run_time_s)
+    master_cmd = [*_master_command(request, load_dir, port, run_time_s),
+                  *request.user_classes]
     deadline_s = run_time_s + EXPECT_WORKERS_WAIT_S + request.kill_grace_s
     started = time.monotonic()
     started_ms = int(time.time() * 1000)
@@ -115,7 +133,8 @@ def run_load(request: LoadRequest) -> LoadResult:
     try:
         processes.start("master", master_cmd, env)
         for i in range(request.workers):
-            processes.start(f"worker-{i + 1}", _worker_command(load_dir, port, i + 1), env)
+            processes.start(f"worker-{i + 1}", [*_worker_command(request, load_dir, port, i + 1),
+                                                *request.user_classes], env)
         timed_out = not processes.wait_master(deadline_s)
     except KeyboardInterrupt:
         interrupted = True
@@ -126,6 +145,25 @@ def run_load(request: LoadRequest) -> LoadResult:
     if interrupted:
         raise KeyboardInterrupt
     return result
+
+
+def check_locustfile(request: LoadRequest) -> None:
+    """The user's locustfile exists and ends in .py; class names are names; no extra targets
+    (spreading users over addresses is the bundled buyer's). Before anything starts."""
+    if request.user_classes and request.locustfile is None:
+        raise ConfigError("user classes were given without a locustfile (--locustfile PATH)")
+    for name in request.user_classes:
+        if not CLASS_NAME.fullmatch(name):
+            raise ConfigError(f"user class {name!r} is not a Python class name")
+    if request.locustfile is None:
+        return
+    path = request.locustfile
+    if path.suffix != ".py" or not path.is_file():
+        raise ConfigError(f"locustfile {path}: no such .py file; point --locustfile (or "
+                          "[load] locustfile) at your Locust file, e.g. loadtests/locustfile.py")
+    if request.extra_targets:
+        raise ConfigError("extra targets spread the bundled buyer over addresses; with your own "
+                          "locustfile give one target")
 
 
 def check_capacity(peak_users: int, workers: int, destinations: int) -> None:
@@ -218,13 +256,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _locust() -> list[str]:
-    return [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE)]
+def _locust(request: LoadRequest) -> list[str]:
+    """Locust with the bundled locustfile, or the harness's part and the user's file (Locust
+    2.47 merges the user classes and shapes of comma-separated files)."""
+    files = (str(LOCUSTFILE) if request.locustfile is None else
+             f"{HARNESS_PART},{request.locustfile.resolve()}")
+    return [sys.executable, "-m", "locust", "-f", files]
 
 
 def _master_command(request: LoadRequest, load_dir: Path, port: int,
                     run_time_s: int) -> list[str]:
-    return [*_locust(), "--master", "--headless", "--master-bind-host", "127.0.0.1",
+    return [*_locust(request), "--master", "--headless", "--master-bind-host", "127.0.0.1",
             "--master-bind-port", str(port), "--expect-workers", str(request.workers),
             "--expect-workers-max-wait", str(EXPECT_WORKERS_WAIT_S), "-H", request.target,
             "--run-time", f"{run_time_s}s", "--csv", str(load_dir / "locust"),
@@ -233,8 +275,9 @@ def _master_command(request: LoadRequest, load_dir: Path, port: int,
             "--logfile", str(load_dir / "master.log")]
 
 
-def _worker_command(load_dir: Path, port: int, index: int) -> list[str]:
-    return [*_locust(), "--worker", "--master-host", "127.0.0.1", "--master-port", str(port),
+def _worker_command(request: LoadRequest, load_dir: Path, port: int,
+                    index: int) -> list[str]:
+    return [*_locust(request), "--worker", "--master-host", "127.0.0.1", "--master-port", str(port),
             "--logfile", str(load_dir / f"worker-{index}.log")]
 
 
@@ -298,18 +341,36 @@ def _collect(request: LoadRequest, load_dir: Path, processes: _Processes,
         if (load_dir / src).is_file():
             os.replace(load_dir / src, load_dir / dst)
     purchases = merge_purchase_files(load_dir / "purchases", load_dir / "purchases.jsonl")
-    store_path = request.run_dir / "raw" / "store" / "reconciliation.json"
-    recon_error = (fetch_reconciliation(request.target, store_path, since_ms=started_ms - 1000)
-                   if request.reconcile else "not fetched (reconcile=False)")
+    store_path, recon_error = _reconcile(request, started_ms)
     master_code, worker_codes = processes.exit_codes()
     result = LoadResult(load_dir, master_code, worker_codes, round(duration_s, 3), timed_out,
-                        interrupted, purchases, None if recon_error else store_path,
+                        interrupted, purchases, store_path,
                         recon_error, tuple(master_cmd))
     record = {"profile": request.profile, "target": request.target,
               "workers": request.workers, "overrides": dict(request.overrides),
+              "locustfile": str(request.locustfile) if request.locustfile else None,
+              "user_classes": list(request.user_classes),
+              "integrity_source": request.integrity.describe() if request.integrity else None,
               "master_exit_code": master_code, "worker_exit_codes": list(worker_codes),
               "duration_s": result.duration_s, "timed_out": timed_out,
               "interrupted": interrupted, "purchases": purchases,
               "reconciliation_error": recon_error, "command": list(master_cmd)}
     (load_dir / "launch.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
     return result
+
+
+def _reconcile(request: LoadRequest, started_ms: int) -> tuple[Path | None, str | None]:
+    """(raw/store/reconciliation.json, None), or (None, why there is none)."""
+    source = request.integrity
+    store_path(request.run_dir).unlink(missing_ok=True)  # never judge an earlier run's records
+    if not request.reconcile:
+        return None, "not fetched (reconcile=False)"
+    if source is None and request.locustfile is not None:
+        return None, ("no integrity source for your own locustfile: configure [integrity] "
+                      "(kind = \"sql\", \"csv\" or \"endpoint\")")
+    try:
+        path = reconcile(source or IntegritySource(), request.run_dir, request.target,
+                         since_ms=started_ms - 1000)
+    except HarnessError as exc:
+        return None, str(exc)
+    return path, None

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.errors import ConfigError, EvidenceError, TargetError
 from harness.gates.integrity import integrity_gate
@@ -27,6 +28,9 @@ from harness.readers.generator import (
 )
 from harness.readers.locust import read_locust_stats
 from harness.rundir import new_run_dir
+
+if TYPE_CHECKING:
+    from harness_load.reconciliation import IntegritySource
 
 PROFILES = ("smoke", "gray", "peak")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +67,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "enough for 18,000 connections each, at least 2: 7 for peak)")
     parser.add_argument("--allow-non-local", action="store_true",
                         help="allow a target outside 127.0.0.0/8 (you must own it)")
+    parser.add_argument("--locustfile", type=Path, metavar="PATH",
+                        help="your own Locust file (e.g. loadtests/locustfile.py) run under the "
+                        "profile, the generator-health listener and the validity gate; needs "
+                        "--target (default: the bundled demo-shop buyer)")
+    parser.add_argument("--user-class", action="append", default=[], metavar="NAME",
+                        dest="user_classes",
+                        help="a user class of --locustfile to run; repeatable (default: all)")
+    parser.add_argument("--integrity-sql", metavar="URL",
+                        help="reconcile purchases with the store's database: an SQLAlchemy URL "
+                        "(with --integrity-query)")
+    parser.add_argument("--integrity-query", metavar="SQL",
+                        help="the query returning order_id, policy_number, premium_fen")
+    parser.add_argument("--integrity-csv", type=Path, metavar="PATH",
+                        help="reconcile purchases with the store's CSV export (order_id, "
+                        "policy_number, premium_fen; UTF-8)")
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, str]:
@@ -77,6 +96,26 @@ def overrides_from(args: argparse.Namespace) -> dict[str, str]:
              "HARNESS_LOAD_THINK_SCALE": args.think_scale}
     out.update({k: str(v) for k, v in named.items() if v is not None})
     return out
+
+
+def integrity_from(args: argparse.Namespace) -> IntegritySource | None:
+    """--integrity-sql/--integrity-query or --integrity-csv as an integrity source; None when
+    neither is given (the demo shop's endpoint for the bundled buyer)."""
+    from harness_load.reconciliation import IntegritySource
+
+    table: dict[str, str] = {}
+    if args.integrity_sql or args.integrity_query:
+        table = {"kind": "sql", "url": args.integrity_sql or "", "query":
+                 args.integrity_query or ""}
+    if args.integrity_csv:
+        if table:
+            raise ConfigError("--integrity-csv and --integrity-sql: choose one integrity source")
+        table = {"kind": "csv", "path": str(args.integrity_csv)}
+    missing = [k for k, v in table.items() if not v]
+    if missing:
+        raise ConfigError(f"--integrity-sql needs --integrity-{missing[0]}"
+                          if missing[0] == "query" else "--integrity-query needs --integrity-sql")
+    return IntegritySource.from_mapping(table, "--integrity-*") if table else None
 
 
 def size_for_machine(args: argparse.Namespace, overrides: dict[str, str]) -> None:
@@ -100,6 +139,10 @@ def run(args: argparse.Namespace) -> int:
     if run_dir is None:
         run_dir = new_run_dir(PROJECT_ROOT / "reports", f"load-{args.profile}").path
     overrides = overrides_from(args)
+    if args.locustfile is not None and not args.target:
+        raise ConfigError("--locustfile needs --target: the base URL of the store your Locust "
+                          "users call")
+    integrity = integrity_from(args)
     size_for_machine(args, overrides)
     with _targets(args) as targets:
         print(f"[load] {args.profile} profile ({args.peak_users:,} users at the peak) against "
@@ -108,7 +151,10 @@ def run(args: argparse.Namespace) -> int:
         result = run_load(LoadRequest(profile=args.profile, target=targets[0], run_dir=run_dir,
                                       workers=args.workers, overrides=overrides,
                                       extra_targets=tuple(targets[1:]),
-                                      allow_non_local=args.allow_non_local))
+                                      allow_non_local=args.allow_non_local,
+                                      locustfile=args.locustfile,
+                                      user_classes=tuple(args.user_classes),
+                                      integrity=integrity))
     print(f"[load] Locust master exit {result.master_exit_code}, workers "
           f"{list(result.worker_exit_codes)}, {result.purchases} purchases recorded, "
           f"{result.duration_s:.0f} s" + (" (TIMED OUT)" if result.timed_out else ""))

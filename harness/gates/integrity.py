@@ -5,7 +5,8 @@ Passed only when every purchase a buyer was told is paid has exactly one payment
 one policy in the store, with the policy number the buyer got, the charged amount equal to the
 quoted premium (client and store side), and no policy number used twice. Defects are FAILED
 with their counts. Missing evidence (no purchase log, no store answer, no paid purchase to
-check) is INCONCLUSIVE.
+check) is INCONCLUSIVE; an empty purchase log says how to write one (a user's own load test
+calls harness_load.api.record_purchase once per completed purchase).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ DEFECT_KINDS = ("paid_missing_in_store", "paid_without_policy", "paid_with_multi
                 "duplicate_policy_numbers", "charged_not_quoted", "store_charged_not_quoted",
                 "premium_mismatches")
 EXAMPLES = 5
+# an empty purchase log: the user's own load test never called the one documented call
+NO_PURCHASES = ("the load test recorded no purchases (call harness_load.api.record_purchase in "
+                "your task)")
 
 
 def integrity_gate(purchases: Purchases | None, store: StoreReconciliation | None,
@@ -49,6 +53,8 @@ def integrity_gate(purchases: Purchases | None, store: StoreReconciliation | Non
     if purchases is None or store is None:
         which = "purchases.jsonl" if purchases is None else "raw/store/reconciliation.json"
         return Outcome.inconclusive(f"no {which}: nothing to reconcile", evidence=evidence)
+    if not purchases.records:
+        return Outcome.inconclusive(NO_PURCHASES, evidence=evidence, n=0)
     paid = purchases.paid
     if not paid:
         return Outcome.inconclusive(

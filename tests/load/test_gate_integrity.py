@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -97,10 +98,20 @@ def test_missing_evidence_is_inconclusive(evidence: Evidence) -> None:
     purchases, store = read(evidence("good"))
     assert integrity_gate(None, store).status is Status.INCONCLUSIVE
     assert integrity_gate(purchases, None).status is Status.INCONCLUSIVE
-    nothing_paid = Purchases((), "purchases.jsonl")
+    nothing_paid = Purchases(tuple(r for r in purchases.records if r.status == "failed")
+                             or (replace(purchases.records[0], status="failed"),),
+                             "purchases.jsonl")
     outcome = integrity_gate(nothing_paid, store)
     assert outcome.status is Status.INCONCLUSIVE
     assert "nothing to reconcile" in outcome.message
+
+
+def test_an_empty_purchase_log_says_to_call_record_purchase(evidence: Evidence) -> None:
+    _, store = read(evidence("good"))
+    outcome = integrity_gate(Purchases((), "purchases.jsonl"), store)
+    assert outcome.status is Status.INCONCLUSIVE
+    assert outcome.message == ("the load test recorded no purchases (call "
+                               "harness_load.api.record_purchase in your task)")
 
 
 def test_kinds_scope_a_criterion_to_some_defects(evidence: Evidence) -> None:
