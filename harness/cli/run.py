@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness.cancel import guard as cancel_guard
 from harness.cli.acceptance import default_areas, feature_paths, run_features
 from harness.cli.browser_phase import browser_phase, default_workers
 from harness.cli.phases import gray_phase, load_phase, start_target
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")
     sources: list[Source] = []
     timer = _PhaseTimer(info)
-    with start_target(args, run_dir) as target:
+    with cancel_guard(run_dir.path) as cancelled, start_target(args, run_dir) as target:
         info["target"] = target.url
         run_dir.write_run_info(info)
         if "load" not in args.skip:
@@ -107,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
                                 journeys=args.journeys)
             sources.append(Source("acceptance features", code, "pytest features/",
                                   f"log: {run_dir.path / 'features.log'}"))
+    sources.extend(cancelled.sources(info))  # a cancelled run is INCONCLUSIVE, saying so
     with timer("verdict"):
         info["finished"] = dt.datetime.now(dt.UTC).isoformat()
         run_dir.write_run_info(info)
