@@ -10,13 +10,14 @@ follow it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from harness.cancel import is_cancellation
 from harness.model import Criterion, Decision, Outcome, Source, Status, Verdict
-from harness.policy import Policy
+from harness.policy import Policy, unmatched_waivers
 
 CANCELLED_ID = "launch gate::the run was not cancelled"
 
@@ -36,6 +37,9 @@ def decide(criteria: Sequence[Criterion], policy: Policy,
                  for c in judged if c.status is Status.WAIVED]
     warnings += [f"expired waiver ignored: {w.criterion_id} (expired {w.expires})"
                  for w in policy.expired_waivers()]
+    warnings += unmatched_waivers(policy, {c.id for c in judged})
+    run, run_warnings = _checked_run_info(run or {})
+    warnings += run_warnings
     if cancelled:
         decision = Decision.INCONCLUSIVE
         reasons = cancelled + failed + [c for c in unknown if c not in cancelled]
@@ -50,7 +54,7 @@ def decide(criteria: Sequence[Criterion], policy: Policy,
         decision, reasons = Decision.GO, []
     return Verdict(decision=decision, reasons=tuple(c.id for c in reasons),
                    criteria=tuple(judged), warnings=tuple(warnings), sources=tuple(sources),
-                   run=dict(run or {}))
+                   run=run)
 
 
 def _apply_waiver(criterion: Criterion, policy: Policy) -> Criterion:
@@ -82,6 +86,24 @@ def _unrecorded(criteria: Sequence[Criterion],
             outcome=Outcome.inconclusive("no criterion was recorded: the scenario did not run "
                                          "or its evidence never arrived")))
     return missing
+
+
+def _checked_run_info(run: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """run.json as recorded, but NaN/infinity (not JSON) become null, with a warning each;
+    an unreadable run.json is a warning too (the verdict does not depend on it)."""
+    warnings = [f"{run['note']}: the verdict records no run information"] if "note" in run else []
+
+    def clean(value: Any, key: str) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            warnings.append(f"run.json: {key} is {value}, not a number; recorded as null")
+            return None
+        if isinstance(value, Mapping):
+            return {str(k): clean(v, f"{key}.{k}") for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v, f"{key}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    return {str(k): clean(v, str(k)) for k, v in run.items()}, warnings
 
 
 def _cancellations(sources: Sequence[Source]) -> list[Criterion]:
