@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from harness.cancel import guard as cancel_guard
 from harness.cli.acceptance import run_features
 from harness.cli.browser_phase import browser_phase, default_workers
 from harness.cli.phases import gray_phase, load_phase, start_target
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")
     sources: list[Source] = []
     timer = _PhaseTimer(info)
-    with start_target(project, plan, run_dir) as target:
+    with cancel_guard(run_dir.path) as cancelled, start_target(project, plan, run_dir) as target:
         info["target"] = target.url
         run_dir.write_run_info(info)
         if "load" in plan.phases:
@@ -117,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
                                 allow_non_local=plan.allow_non_local, journeys=plan.journeys)
             sources.append(Source("acceptance features", code, "pytest features/",
                                   f"log: {run_dir.path / 'features.log'}"))
+    sources.extend(cancelled.sources(info))  # a cancelled run is INCONCLUSIVE, saying so
     with timer("verdict"):
         info["finished"] = dt.datetime.now(dt.UTC).isoformat()
         run_dir.write_run_info(info)
