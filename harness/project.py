@@ -6,18 +6,14 @@ The project is `--project DIR`, else the current directory. `harness init` makes
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
+from harness.secret import mask_text
 from harness.settings import Settings, load_settings
-
-# a secret inside a URL: user:password@ (SQLAlchemy, HTTP) or password=/token= query parameters
-_URL_PASSWORD = re.compile(r"(?P<head>://[^/:@\s]*:)[^@/\s]+(?P<at>@)")
-_QUERY_SECRET = re.compile(r"(?i)(?P<head>[?&](?:password|passwd|pwd|token|secret|key)=)[^&\s]+")
 
 
 @dataclass(frozen=True)
@@ -69,15 +65,10 @@ def open_project(directory: str | Path | None = None,
 def mask_secrets(value: Any) -> Any:
     """The same structure with passwords and tokens in URLs replaced by ***."""
     if isinstance(value, str):
-        return mask_url(value)
+        return mask_text(value)
     if isinstance(value, dict):
         return {k: mask_secrets(v) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_secrets(v) for v in value]
     return value
 
-
-def mask_url(text: str) -> str:
-    """`postgresql://ro:s3cret@db/shop` -> `postgresql://ro:***@db/shop`; tokens in queries too."""
-    text = _URL_PASSWORD.sub(r"\g<head>***\g<at>", text)
-    return _QUERY_SECRET.sub(r"\g<head>***", text)

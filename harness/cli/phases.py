@@ -18,8 +18,9 @@ from pathlib import Path
 from harness.cli.preflight import Plan
 from harness.errors import ConfigError, HarnessError, ToolError
 from harness.model import Source
-from harness.project import Project, mask_url
+from harness.project import Project
 from harness.rundir import RunDir
+from harness.secret import mask_text, mask_url
 
 GRAY_EXPORT = "/api/export/events.parquet"
 
@@ -179,7 +180,7 @@ def copy_events(source: str, table: str, query: str, gray_dir: Path, root: Path)
             frame = pd.read_sql(sqlalchemy.text(query or f"select * from {table}"), connection)
     except Exception as exc:  # any driver error: say which source, never its password
         raise ToolError(f"could not read the gray events from {mask_url(source)}: "
-                        f"{type(exc).__name__}: {mask_url(str(exc))[:300]}") from exc
+                        f"{type(exc).__name__}: {mask_text(str(exc))[:300]}") from exc
     out = gray_dir / "events.parquet"
     frame.to_parquet(out, index=False)
     return out

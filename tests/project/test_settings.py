@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import ConfigError
-from harness.project import mask_url, open_project
+from harness.project import open_project
+from harness.secret import mask_url
 from harness.settings import load_settings
 
 
