@@ -31,7 +31,7 @@ def loads(text: str, file: str, line: int | None = None) -> Any:
     """JSON without NaN/Infinity and without duplicate keys; errors name file and line."""
 
     def constant(name: str) -> Any:
-        raise EvidenceInvalid(file, "", f"holds {name}, which is not a number", line)
+        raise EvidenceInvalid(file, "", f"{name} is not a number the harness accepts", line)
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -46,7 +46,7 @@ def loads(text: str, file: str, line: int | None = None) -> Any:
     except EvidenceInvalid:
         raise
     except (ValueError, RecursionError) as exc:
-        raise EvidenceInvalid(file, "", f"is not valid JSON ({exc}): the file is cut or "
+        raise EvidenceInvalid(file, "", f"not valid JSON ({exc}); the file is cut or "
                               "corrupt", line) from None
 
 
@@ -78,11 +78,14 @@ class Obj:
     def has(self, name: str) -> bool:
         return name in self.data
 
-    def _get(self, name: str, optional: bool) -> Any:
+    def _get(self, name: str, optional: bool, absent_ok: bool = False) -> Any:
+        """The value; `optional` allows null, `absent_ok` also a missing key (producers write
+        every key they know, null when there is no value: a missing key is a lost one)."""
         if name not in self.data:
-            if optional:
+            if optional and absent_ok:
                 return None
-            raise self.fail(name, "is missing")
+            raise self.fail(name, "is missing" + (" (null is allowed, absence is not)"
+                                                  if optional else ""))
         return self.data[name]
 
     def boolean(self, name: str) -> bool:
@@ -91,8 +94,8 @@ class Obj:
             raise self.fail(name, f"is {value!r}, not true or false")
         return value
 
-    def opt_boolean(self, name: str) -> bool | None:
-        value = self._get(name, True)
+    def opt_boolean(self, name: str, absent_ok: bool = False) -> bool | None:
+        value = self._get(name, True, absent_ok)
         return None if value is None else self.boolean(name)
 
     def number(self, name: str, lo: float = 0.0, hi: float = MAX_MS) -> float:
@@ -105,8 +108,9 @@ class Obj:
             raise self.fail(name, f"is {value!r}, outside the plausible range {lo:g} to {hi:g}")
         return float(value)
 
-    def opt_number(self, name: str, lo: float = 0.0, hi: float = MAX_MS) -> float | None:
-        return None if self._get(name, True) is None else self.number(name, lo, hi)
+    def opt_number(self, name: str, lo: float = 0.0, hi: float = MAX_MS,
+                   absent_ok: bool = False) -> float | None:
+        return None if self._get(name, True, absent_ok) is None else self.number(name, lo, hi)
 
     def integer(self, name: str, lo: int = 0, hi: int = MAX_COUNT) -> int:
         value = self._get(name, False)
@@ -116,8 +120,9 @@ class Obj:
             raise self.fail(name, f"is {value!r}, outside the plausible range {lo} to {hi}")
         return value
 
-    def opt_integer(self, name: str, lo: int = 0, hi: int = MAX_COUNT) -> int | None:
-        return None if self._get(name, True) is None else self.integer(name, lo, hi)
+    def opt_integer(self, name: str, lo: int = 0, hi: int = MAX_COUNT,
+                    absent_ok: bool = False) -> int | None:
+        return None if self._get(name, True, absent_ok) is None else self.integer(name, lo, hi)
 
     def text(self, name: str, empty_ok: bool = False) -> str:
         value = self._get(name, False)
@@ -127,8 +132,8 @@ class Obj:
             raise self.fail(name, "is empty")
         return value
 
-    def opt_text(self, name: str, empty_ok: bool = True) -> str | None:
-        return None if self._get(name, True) is None else self.text(name, empty_ok)
+    def opt_text(self, name: str, empty_ok: bool = True, absent_ok: bool = False) -> str | None:
+        return None if self._get(name, True, absent_ok) is None else self.text(name, empty_ok)
 
     def choice(self, name: str, allowed: Sequence[str]) -> str:
         value = self.text(name)
@@ -137,7 +142,8 @@ class Obj:
         return value
 
     def array(self, name: str, optional: bool = False) -> list[Any]:
-        value = self._get(name, optional)
+        """A list; `optional`: a missing key or null is an empty list."""
+        value = self._get(name, optional, absent_ok=optional)
         if value is None and optional:
             return []
         if not isinstance(value, list):
@@ -154,8 +160,8 @@ class Obj:
     def obj(self, name: str) -> Obj:
         return Obj(self._get(name, False), self.file, self.line, f"{self.path}{name}.")
 
-    def opt_obj(self, name: str) -> Obj | None:
-        return None if self._get(name, True) is None else self.obj(name)
+    def opt_obj(self, name: str, absent_ok: bool = False) -> Obj | None:
+        return None if self._get(name, True, absent_ok) is None else self.obj(name)
 
     def objs(self, name: str, optional: bool = False) -> list[Obj]:
         return [Obj(item, self.file, self.line, f"{self.path}{name}[{i}].")
@@ -164,7 +170,7 @@ class Obj:
     def counts(self, name: str, key_ok: Callable[[str], bool] = lambda _: True,
                key_rule: str = "") -> dict[str, int]:
         """An object of non-negative whole numbers (absent or null: empty)."""
-        if self._get(name, True) is None:
+        if self._get(name, True, absent_ok=True) is None:
             return {}
         sub = self.obj(name)
         for key in sub.data:

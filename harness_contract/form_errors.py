@@ -64,6 +64,13 @@ def derived_problems(o: Obj) -> list[str]:
     expected = list(o.texts("expected_invalid"))
     fields = [_field(f) for f in o.objs("fields")]
     by_name = {f["name"]: f for f in fields}
+    if len(by_name) != len(fields):
+        raise o.fail("fields", "lists a field twice: ambiguous")
+    for i, f in enumerate(fields):
+        if f["expected_invalid"] != (f["name"] in expected):
+            raise o.fail(f"fields[{i}].expected_invalid", f"is {f['expected_invalid']} but "
+                         f"expected_invalid {'lists' if not f['expected_invalid'] else 'omits'}"
+                         f" {f['name']!r}")
     wanted = [by_name[n] for n in expected if n in by_name]
     gone = [n for n in expected if n not in by_name]
     missing_aria = [f["name"] for f in wanted if not f["aria_invalid"]] + gone
@@ -99,7 +106,7 @@ def derived_problems(o: Obj) -> list[str]:
     for kind, words in (("violations", "axe {id}: {help} ({nodes} element(s))"),
                         ("incomplete", "axe could not verify {id} ({nodes} element(s))")):
         for v in axe.objs(kind):
-            out.append(words.format(id=v.text("id"), help=v.opt_text("help") or "",
+            out.append(words.format(id=v.text("id"), help=v.opt_text("help", absent_ok=True) or "",
                                     nodes=v.integer("nodes")))
     error = axe.opt_text("error", empty_ok=False)
     if error:

@@ -36,6 +36,10 @@ MAX_RPS = 10_000_000.0
 MAX_CPU_PERCENT = 100_000.0  # one process on many cores can exceed 100 %
 
 
+SAMPLE_KEYS = ("requests_total", "response_ms_total", "cpu_percent", "socket_errors",
+               "loop_lag_ms_p95", "loop_lag_ms_max")
+
+
 def _errno_key(key: str) -> bool:
     return bool(ERRNO_NAME.fullmatch(key))
 
@@ -57,21 +61,30 @@ class WorkerSample:
 
     @classmethod
     def from_obj(cls, o: Obj) -> WorkerSample:
-        p95 = o.opt_number("loop_lag_ms_p95")
-        worst = o.opt_number("loop_lag_ms_max")
+        # a worker the master has no sample from yet has only id, state and users; once
+        # `sampled_at` is there, every key of the sample is (null where psutil could not tell)
+        absent = not o.has("sampled_at")
+        if not absent:
+            for key in SAMPLE_KEYS:
+                if not o.has(key):
+                    raise o.fail(key, "is missing from a sample that has sampled_at")
+        p95 = o.opt_number("loop_lag_ms_p95", absent_ok=absent)
+        worst = o.opt_number("loop_lag_ms_max", absent_ok=absent)
         if p95 is not None and worst is not None and p95 > worst:
             raise o.fail("loop_lag_ms_p95", f"is {p95:g}, above loop_lag_ms_max ({worst:g})")
         return cls(id=o.text("id"), state=o.choice("state", WORKER_STATES),
                    users=o.integer("users"),
-                   cpu_percent=o.opt_number("cpu_percent", hi=MAX_CPU_PERCENT),
+                   cpu_percent=o.opt_number("cpu_percent", hi=MAX_CPU_PERCENT, absent_ok=absent),
                    loop_lag_ms_p95=p95, loop_lag_ms_max=worst,
-                   requests_total=o.opt_integer("requests_total"),
-                   response_ms_total=o.opt_number("response_ms_total", hi=1e15),
-                   sampled_at=o.opt_number("sampled_at", lo=MIN_EPOCH_S, hi=MAX_EPOCH_S),
+                   requests_total=o.opt_integer("requests_total", absent_ok=absent),
+                   response_ms_total=o.opt_number("response_ms_total", hi=1e15,
+                                                  absent_ok=absent),
+                   sampled_at=o.opt_number("sampled_at", lo=MIN_EPOCH_S, hi=MAX_EPOCH_S,
+                                           absent_ok=True),
                    socket_errors=o.counts("socket_errors", _errno_key,
                                           "an errno name in upper case, such as EADDRNOTAVAIL"),
-                   cpu_s_total=o.opt_number("cpu_s_total", hi=1e9),
-                   rss_bytes=o.opt_integer("rss_bytes"))
+                   cpu_s_total=o.opt_number("cpu_s_total", hi=1e9, absent_ok=True),
+                   rss_bytes=o.opt_integer("rss_bytes", absent_ok=True))
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,8 @@ class GeneratorSample:
     @classmethod
     def from_obj(cls, o: Obj) -> GeneratorSample:
         workers = tuple(WorkerSample.from_obj(w) for w in o.objs("workers"))
+        if len({w.id for w in workers}) != len(workers):
+            raise o.fail("workers", "lists a worker twice: ambiguous")
         s = cls(ts=o.number("ts", lo=MIN_EPOCH_S, hi=MAX_EPOCH_S),
                 t_s=o.number("t_s", hi=MAX_SECONDS), final=o.boolean("final"),
                 phase=o.opt_text("phase", empty_ok=False),

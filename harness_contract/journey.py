@@ -8,6 +8,7 @@ booleans are booleans; every notice check agrees with its own measurement (notic
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -130,7 +131,8 @@ class JourneyRecord:
             raise o.fail("error", "is missing: an unfinished journey must say why")
         indices = {s.index for s in steps}
         notices = tuple(check_notice(n, indices) for n in o.objs("notice_checks", True))
-        regulation = o.opt_obj("regulation")
+        _unique(o, "notice_checks", [n["step"] for n in notices])
+        regulation = o.opt_obj("regulation", absent_ok=True)  # absent: older evidence
         known = {"journey", "viewport", "step_count", "steps", "notice_checks", "captured",
                  "completed", "error", "regulation"}
         return cls(journey=o.text("journey"), viewport=viewport, completed=completed,
@@ -140,26 +142,33 @@ class JourneyRecord:
                    extra={k: v for k, v in o.data.items() if k not in known})
 
 
+def _unique(o: Obj, name: str, steps: list[int]) -> None:
+    """One entry per step, in step order (a repeated entry is ambiguous)."""
+    for i, (a, b) in enumerate(itertools.pairwise(steps), start=1):
+        if b <= a:
+            raise o.fail(f"{name}[{i}].step", f"is {b}, not after the entry before ({a}): "
+                                              "entries are repeated or out of order")
+
+
 def _step(o: Obj) -> StepRecord:
     known = {"index", "description", "screen_id", "counted", "fields_filled", "screenshot"}
-    o.opt_number("settle_ms", hi=MAX_SECONDS * 1000.0)
+    o.opt_number("settle_ms", hi=MAX_SECONDS * 1000.0, absent_ok=True)
     return StepRecord(index=o.integer("index", hi=10_000), description=o.text("description"),
                       screen_id=o.text("screen_id"), counted=o.boolean("counted"),
                       fields_filled=o.texts("fields_filled", True),
-                      screenshot=o.opt_text("screenshot"),
+                      screenshot=o.opt_text("screenshot", absent_ok=True),
                       extra={k: v for k, v in o.data.items() if k not in known})
 
 
 def _regulation(o: Obj, indices: set[int]) -> RegulationRecord:
     screens = tuple(_screen(s, indices) for s in o.objs("screens"))
+    _unique(o, "screens", [s.step for s in screens])
     excl = o.opt_obj("exclusions")
     dwell = o.opt_obj("prompt_dwell")
     dwell_ms = dwell.number("dwell_ms", hi=MAX_SECONDS * 1000.0) if dwell else None
     still = dwell.boolean("still_shown") if dwell else None
-    if dwell is not None:
-        step = dwell.integer("step")
-        if not any(s.step == step and s.prompt for s in screens):
-            raise dwell.fail("step", f"is {step}, a screen with no traceability prompt")
+    if dwell is not None and dwell.integer("step") not in indices:
+        raise dwell.fail("step", f"is {dwell.data['step']}, not a step of this journey")
     surrender = o.opt_obj("surrender")
     return RegulationRecord(screens=screens, exclusions=_exclusions(excl) if excl else None,
                             prompt_dwell_ms=dwell_ms, prompt_still_shown=still,
