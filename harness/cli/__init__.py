@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "take a release through every gate: GO / NO-GO / INCONCLUSIVE"),
     "verdict": ("verdict", "re-judge a run directory from the evidence on disk"),
     "report": ("report", "generate the Allure 3 report of a run directory"),
+    "history": ("history", "list the releases of a project: decision, version, date, why"),
+    "diff": ("diff", "what changed between two runs: status changes, measured moves"),
+    "verify": ("verify", "check that a run's evidence is unchanged since its verdict"),
     "gray": ("gray", "compare gray-release cohorts"),
     "check": ("check", "spot-check a page: cooling-off notice or a journey's steps"),
 }

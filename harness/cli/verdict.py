@@ -18,6 +18,8 @@ from harness.model import Criterion, Outcome, Source, Verdict
 from harness.policy import Policy, read_waivers
 from harness.project import open_project
 from harness.readers.criteria import CRITERIA_FILE, PLAN_FILE, read_criteria, read_plan
+from harness.record import seal
+from harness.record.requirements import requirements_for
 from harness.rundir import RunDir, open_run_dir
 from harness.verdict import decide
 from harness.writers.allure import write_allure_extras
@@ -31,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_policy_arguments(parser)
     parser.add_argument("--no-rejudge", action="store_true",
                         help="decide from criteria.jsonl as it is, without re-reading evidence")
+    parser.add_argument("--history", metavar="DIR",
+                        help="the release history to seal this judgement into (default: the "
+                             "one run.json names, else the folder holding RUN_DIR)")
 
 
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,8 +71,15 @@ def run(args: argparse.Namespace) -> int:
         sources.append(Source("acceptance features (offline re-judge)", code,
                               "pytest features/ (offline)"))
     verdict = judge(run_dir, policy_from(args), sources)
+    seal(run_dir.path, history_of(args, run_dir))
     print_summary(verdict, run_dir)
     return int(verdict.exit_code)
+
+
+def history_of(args: argparse.Namespace, run_dir: RunDir) -> Path:
+    """--history, else the history run.json names, else the reports folder of the run."""
+    named = getattr(args, "history", None) or run_dir.read_run_info().get("history")
+    return Path(str(named)) if named else run_dir.path.parent
 
 
 def policy_from(args: argparse.Namespace) -> Policy:
@@ -84,6 +96,8 @@ def judge(run_dir: RunDir, policy: Policy, sources: Sequence[Source]) -> Verdict
                               tags=("blocker",), outcome=Outcome.inconclusive(str(exc)))]
         plan = []
     info = run_dir.read_run_info()
+    criteria += requirements_for(run_dir.path, str(info.get("requirements") or ""),
+                                 str(info.get("requirements_mode") or ""), criteria)
     verdict = decide(criteria, policy, plan=plan, sources=sources, run=info)
     if areas_of(info):
         note = (f"only these areas were judged: {', '.join(areas_of(info))}; this verdict "
