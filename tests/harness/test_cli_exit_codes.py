@@ -20,7 +20,8 @@ from harness.model import ExitCode
 ROOT = Path(__file__).resolve().parents[2]
 # the smallest command line each command parses
 ARGV = {"doctor": [], "demo-shop": [], "load": [], "run": [], "verdict": ["some-run"],
-        "report": ["some-run"], "gray": ["events.csv"], "check": ["steps", "journey.toml"]}
+        "report": ["some-run"], "gray": ["events.csv"], "check": ["steps", "journey.toml"],
+        "init": [], "steps": [], "history": [], "diff": ["run-a", "run-b"], "verify": ["run"]}
 
 
 def _inject(monkeypatch: pytest.MonkeyPatch, command: str, error: BaseException) -> None:
