@@ -81,7 +81,9 @@ def load_phase(project: Project, plan: Plan, target: Target, run_dir: RunDir) ->
         workers = plan_machine(profile).workers
     request = LoadRequest(profile=profile, target=target.url, run_dir=run_dir.path,
                           workers=workers, allow_non_local=plan.allow_non_local,
-                          extra_targets=target.extra_urls, overrides=load_overrides(project))
+                          extra_targets=target.extra_urls, overrides=load_overrides(project),
+                          locustfile=plan.locustfile, user_classes=plan.user_classes,
+                          integrity=plan.integrity)
     try:
         result = run_load(request)
     except HarnessError as exc:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.cli.acceptance import check_areas, default_areas
 from harness.cli.browser_phase import needed_evidence
@@ -38,6 +39,8 @@ class Plan:
     phases: frozenset[str]
     journeys: Path | None  # None: the demo shop's own journeys
     locustfile: Path | None
+    user_classes: tuple[str, ...]
+    integrity: Any  # harness_load.reconciliation.IntegritySource | None
     policy: Policy
     notes: tuple[str, ...] = ()  # worth saying before the run, not worth stopping it
 
@@ -73,6 +76,7 @@ def plan_run(project: Project) -> Plan:
     locustfile = project.optional_path("load.locustfile")
     if target and "load" in needs:
         _require_load_sources(project, locustfile, areas)
+    integrity = _integrity(project)
     if target and "gray" in needs and not settings.text("gray.source"):
         raise ConfigError(f"{settings.source}: the gray_release area needs your events: set "
                           "[gray] source (a CSV/Parquet file or an SQL URL) and gray_share, or "
@@ -83,8 +87,20 @@ def plan_run(project: Project) -> Plan:
     return Plan(bundled=target is None, target_url=target,
                 variant=settings.text("demo.variant"), allow_non_local=allow, areas=areas,
                 limited=bool(asked) or bool(not_judged), not_judged=not_judged,
-                phases=phases, journeys=journeys, locustfile=locustfile, policy=policy,
-                notes=notes)
+                phases=phases, journeys=journeys, locustfile=locustfile,
+                user_classes=tuple(settings.get("load.user_classes")), integrity=integrity,
+                policy=policy, notes=notes)
+
+
+def _integrity(project: Project) -> Any:
+    """The project's [integrity] table, validated (None: the demo shop's endpoint, or none)."""
+    table = project.settings.table("integrity")
+    if not table:
+        return None
+    from harness_load.reconciliation import IntegritySource
+
+    return IntegritySource.from_mapping(table, f"{project.settings.source}: [integrity]",
+                                        base_dir=project.root)
 
 
 def _require_load_sources(project: Project, locustfile: Path | None,
