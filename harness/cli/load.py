@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from harness_load.reconciliation import IntegritySource
 
 PROFILES = ("smoke", "gray", "peak")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="base URL (loopback unless --allow-non-local); "
                         "default: start the demo shop")
     parser.add_argument("--run-dir", type=Path,
-                        help="run directory (default: $HARNESS_RUN_DIR or a new reports/<id>)")
+                        help="run directory (default: $HARNESS_RUN_DIR or a new reports/<id> "
+                        "in the current folder)")
     parser.add_argument("--workers", type=int,
                         help="Locust worker processes (default: one per core, and enough for "
                         "at most 18,000 users each: 7 for peak)")
@@ -137,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
     run_dir = args.run_dir or (Path(os.environ["HARNESS_RUN_DIR"])
                                if os.environ.get("HARNESS_RUN_DIR") else None)
     if run_dir is None:
-        run_dir = new_run_dir(PROJECT_ROOT / "reports", f"load-{args.profile}").path
+        # the user's project folder (where harness is run), never the harness's own checkout
+        run_dir = new_run_dir(Path.cwd() / "reports", f"load-{args.profile}").path
     overrides = overrides_from(args)
     if args.locustfile is not None and not args.target:
         raise ConfigError("--locustfile needs --target: the base URL of the store your Locust "
@@ -160,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
           f"{result.duration_s:.0f} s" + (" (TIMED OUT)" if result.timed_out else ""))
     if result.reconciliation_error:
         print(f"[load] no store reconciliation: {result.reconciliation_error}")
+    elif integrity is not None:
+        print(f"[load] store records from {integrity.describe()}")
     if not result.evidence_complete:
         print("[load] evidence incomplete: see master.log and worker-*.log in "
               f"{result.load_dir}")
