@@ -164,11 +164,29 @@ def run(args: argparse.Namespace) -> int:
     elif integrity is not None:
         print(f"[load] store records from {integrity.describe()}")
     if not result.evidence_complete:
-        print("[load] evidence incomplete: see master.log and worker-*.log in "
+        said = locust_error(result.load_dir)
+        if said:
+            print(f"[load] Locust stopped: {said}")
+        print("[load] evidence incomplete: see master.log, master.out and worker-*.log in "
               f"{result.load_dir}")
         return int(ExitCode.HARNESS_FAILURE)
     print_summary(result.load_dir)
     return int(ExitCode.GO)
+
+
+def locust_error(load_dir: Path) -> str | None:
+    """Why the master stopped, in Locust's words: its last ERROR/CRITICAL log line (an unknown
+    user class ...), else the last line of its output (an exception importing a locustfile)."""
+    for name, marker in (("master.log", "/ERROR/"), ("master.log", "/CRITICAL/"),
+                         ("master.out", "")):
+        try:
+            lines = (load_dir / name).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        hits = [line for line in lines if line.strip() and marker in line]
+        if hits:
+            return hits[-1].split(": ", 1)[-1].strip() if marker else hits[-1].strip()
+    return None
 
 
 def print_summary(load_dir: Path) -> None:
