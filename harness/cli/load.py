@@ -43,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="base URL (loopback unless --allow-non-local); "
                         "default: start the demo shop")
     parser.add_argument("--run-dir", type=Path,
-                        help="run directory (default: $HARNESS_RUN_DIR or a new reports/<id>)")
+                        help="run directory (default: $HARNESS_RUN_DIR or a new reports/<id> "
+                        "in the current folder)")
     parser.add_argument("--workers", type=int,
                         help="Locust worker processes (default: one per core, and enough for "
                         "at most 18,000 users each: 7 for peak)")
@@ -161,12 +162,32 @@ def run(args: argparse.Namespace) -> int:
           f"{result.duration_s:.0f} s" + (" (TIMED OUT)" if result.timed_out else ""))
     if result.reconciliation_error:
         print(f"[load] no store reconciliation: {result.reconciliation_error}")
+    elif integrity is not None:
+        print(f"[load] store records from {integrity.describe()}")
     if not result.evidence_complete:
-        print("[load] evidence incomplete: see master.log and worker-*.log in "
+        said = locust_error(result.load_dir)
+        if said:
+            print(f"[load] Locust stopped: {said}")
+        print("[load] evidence incomplete: see master.log, master.out and worker-*.log in "
               f"{result.load_dir}")
         return int(ExitCode.HARNESS_FAILURE)
     print_summary(result.load_dir)
     return int(ExitCode.GO)
+
+
+def locust_error(load_dir: Path) -> str | None:
+    """Why the master stopped, in Locust's words: its last ERROR/CRITICAL log line (an unknown
+    user class ...), else the last line of its output (an exception importing a locustfile)."""
+    for name, marker in (("master.log", "/ERROR/"), ("master.log", "/CRITICAL/"),
+                         ("master.out", "")):
+        try:
+            lines = (load_dir / name).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        hits = [line for line in lines if line.strip() and marker in line]
+        if hits:
+            return hits[-1].split(": ", 1)[-1].strip() if marker else hits[-1].strip()
+    return None
 
 
 def print_summary(load_dir: Path) -> None:

@@ -48,3 +48,19 @@ def test_the_cli_maps_bad_flags_to_exit_2(tmp_path: Path, args: list[str], messa
                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load", "--run-dir", str(tmp_path), *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_locustfile_that_cannot_load_says_why(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Real Locust: an import error in the user's file, and a class the file lacks."""
+    broken = tmp_path / "broken.py"
+    broken.write_text("from locust import HttpUser\nimport no_such_module_here\n", "utf-8")
+    short = ["--target", "http://127.0.0.1:9", "--users", "2", "--ramp-s", "1", "--hold-s", "2",
+             "--workers", "1"]
+    assert main(["load", "--locustfile", str(broken), "--run-dir", str(tmp_path / "a"),
+                 *short]) == 4
+    assert "Locust stopped: ModuleNotFoundError: No module named 'no_such_module_here'" in \
+        capsys.readouterr().out
+    assert main(["load", "--locustfile", str(USER_FILE), "--user-class", "Nobody",
+                 "--run-dir", str(tmp_path / "b"), *short]) == 4
+    assert "Locust stopped: Unknown User(s): Nobody" in capsys.readouterr().out

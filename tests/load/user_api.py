@@ -5,6 +5,13 @@ other paths, other field names, its orders and policies in a real SQLite file.
     POST /v1/orders  {"quoteId": "..."}   -> 201 {"orderNo": "...", "policyNo": "...",
                                                    "amountFen": 12800}
 
+and the API the project template's locustfile assumes (harness/templates/project/):
+
+    POST /api/quotes {"product"...}        -> {"quote_id", "premium_fen"}
+    POST /api/orders {"quote_id"}          -> {"order_id"}
+    POST /api/orders/<id>/pay {"amount_fen", "idempotency_key"}
+                                           -> {"policy_number", "charged_fen"}
+
 Variants: "good"; "lost-policies" (every 3rd order is stored without its policy, though the
 buyer was told one); "premium-mismatch" (every 4th order is stored with 1 fen more).
 """
@@ -32,6 +39,7 @@ class Store:
         self.lock = threading.Lock()
         self.numbers = itertools.count(1)
         self.quotes: dict[str, int] = {}
+        self.pending: dict[str, int] = {}
 
     def quote(self, plan: str) -> dict[str, Any]:
         with self.lock:
@@ -45,14 +53,40 @@ class Store:
             premium = self.quotes.pop(quote_id, None)
             if premium is None:
                 return None
-            n = next(self.numbers)
-            order_no, policy_no = f"ORD-{n:06d}", f"POL-{n:06d}"
-            stored_policy = None if self.variant == "lost-policies" and n % 3 == 0 else policy_no
-            stored_fen = premium + (1 if self.variant == "premium-mismatch" and n % 4 == 0 else 0)
-            self.db.execute("INSERT INTO orders VALUES (?, ?, ?)",
-                            (order_no, stored_policy, stored_fen))
-            self.db.commit()
+            order_no, policy_no = self._issue(premium)
         return {"orderNo": order_no, "policyNo": policy_no, "amountFen": premium}
+
+    def _issue(self, premium: int, order_no: str = "") -> tuple[str, str]:
+        """Store one paid order and its policy (as the variant spoils them); under the lock."""
+        n = next(self.numbers)
+        order_no, policy_no = order_no or f"ORD-{n:06d}", f"POL-{n:06d}"
+        stored_policy = None if self.variant == "lost-policies" and n % 3 == 0 else policy_no
+        stored_fen = premium + (1 if self.variant == "premium-mismatch" and n % 4 == 0 else 0)
+        self.db.execute("INSERT INTO orders VALUES (?, ?, ?)",
+                        (order_no, stored_policy, stored_fen))
+        self.db.commit()
+        return order_no, policy_no
+
+    def template_api(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The project template's API: quote, order, pay (the order is stored when paid)."""
+        if path == "/api/quotes":
+            quote = self.quote(str(body.get("product", "")))
+            return 200, {"quote_id": quote["quoteId"], "premium_fen": quote["premiumFen"]}
+        if path == "/api/orders":
+            with self.lock:
+                premium = self.quotes.pop(str(body.get("quote_id")), None)
+                if premium is None:
+                    return 409, {"error": "unknown quote"}
+                order_id = f"T{next(self.numbers)}"
+                self.pending[order_id] = premium
+            return 201, {"order_id": order_id}
+        order_id = path.removeprefix("/api/orders/").removesuffix("/pay")
+        with self.lock:
+            premium = self.pending.pop(order_id, None)
+            if premium is None or body.get("amount_fen") != premium:
+                return 409, {"error": "unknown order or wrong amount"}
+            _, policy_no = self._issue(premium, order_id)
+        return 200, {"policy_number": policy_no, "charged_fen": premium}
 
 
 def serve(db_path: Path, variant: str = "good") -> ThreadingHTTPServer:
@@ -71,7 +105,9 @@ def serve(db_path: Path, variant: str = "good") -> ThreadingHTTPServer:
             except ValueError:
                 self._send(400, {"error": "not JSON"})
                 return
-            if self.path == "/v1/quotes":
+            if self.path.startswith("/api/"):
+                self._send(*store.template_api(self.path, body))
+            elif self.path == "/v1/quotes":
                 self._send(200, store.quote(str(body.get("plan", ""))))
             elif self.path == "/v1/orders":
                 order = store.order(str(body.get("quoteId", "")))
