@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from harness.errors import ConfigError, EvidenceError
 from harness.model import Decision, ExitCode
+from harness.secret import mask_text, mask_url
 
 if TYPE_CHECKING:  # numpy, scipy, pyarrow and matplotlib load in run(), not for --help
     from harness.gates.gray import GrayThresholds
@@ -147,17 +148,17 @@ def run(args: argparse.Namespace) -> int:
     charts = [str(p) for p in write_charts(comparison, out, thresholds.alpha)]
     settings = {**vars(thresholds), "gray_share": gray_share}
     document = report_document(comparison, outcomes, settings, thresholds.alpha, charts)
-    document["events"] = args.events
-    (out / "gray.json").write_text(json.dumps(document, ensure_ascii=False, indent=2,
-                                              allow_nan=False) + "\n", encoding="utf-8")
+    document["events"] = mask_url(args.events)
+    text = mask_text(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
+    (out / "gray.json").write_text(text + "\n", encoding="utf-8")
     decision = decide(outcomes)
     if args.json:
-        print(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
+        print(text)
     else:
         print(render_table(table_rows(comparison, outcomes, thresholds.alpha)))
         print()
         for name, outcome in outcomes.items():
-            print(f"- {name}: {outcome.status.value}: {outcome.message}")
+            print(mask_text(f"- {name}: {outcome.status.value}: {outcome.message}"))
         _print_provenance(document["provenance"])
         print(f"\ngray decision: {decision.value}  (report: {out / 'gray.json'})")
     return int(ExitCode.for_decision(decision))
@@ -166,10 +167,12 @@ def run(args: argparse.Namespace) -> int:
 def _unreadable(exc: EvidenceError, events: str, out: Path) -> int:
     """Invalid evidence is INCONCLUSIVE (exit 3), never a pass; the reason is kept on disk."""
     out.mkdir(parents=True, exist_ok=True)
-    document = {"decision": Decision.INCONCLUSIVE.value, "reasons": [str(exc)], "events": events}
+    reason = mask_text(str(exc))  # a database URL in the message keeps no password
+    document = {"decision": Decision.INCONCLUSIVE.value, "reasons": [reason],
+                "events": mask_url(events)}
     (out / "gray.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
                                    encoding="utf-8")
-    print(f"harness gray: inconclusive: {exc}", file=sys.stderr)
+    print(f"harness gray: inconclusive: {reason}", file=sys.stderr)
     return int(ExitCode.INCONCLUSIVE)
 
 
