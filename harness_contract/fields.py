@@ -61,6 +61,9 @@ def json_lines(text: str, file: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             raise EvidenceInvalid(file, "", "has a blank line: lines were lost", number)
         yield number, loads(line, file, number)
+    if not text.endswith("\n"):
+        raise EvidenceInvalid(file, "", "the last line has no line end: the file is truncated",
+                              len(lines))
 
 
 class Obj:
@@ -87,6 +90,10 @@ class Obj:
             raise self.fail(name, "is missing" + (" (null is allowed, absence is not)"
                                                   if optional else ""))
         return self.data[name]
+
+    def present(self, name: str) -> Any:
+        """The raw value of a key that must be there (null allowed)."""
+        return self._get(name, True)
 
     def boolean(self, name: str) -> bool:
         value = self._get(name, False)
@@ -168,9 +175,9 @@ class Obj:
                 for i, item in enumerate(self.array(name, optional))]
 
     def counts(self, name: str, key_ok: Callable[[str], bool] = lambda _: True,
-               key_rule: str = "") -> dict[str, int]:
-        """An object of non-negative whole numbers (absent or null: empty)."""
-        if self._get(name, True, absent_ok=True) is None:
+               key_rule: str = "", absent_ok: bool = False) -> dict[str, int]:
+        """An object of non-negative whole numbers (null, or absent where allowed: empty)."""
+        if self._get(name, True, absent_ok) is None:
             return {}
         sub = self.obj(name)
         for key in sub.data:
@@ -180,10 +187,9 @@ class Obj:
 
 
 def mapping_of_texts(o: Obj, name: str) -> dict[str, str]:
-    if o.data.get(name) is None:
-        return {}
-    sub = o.obj(name)
-    return {key: sub.text(key, empty_ok=True) for key in sub.data}
+    """An object of texts; absent or null: empty."""
+    sub = o.opt_obj(name, absent_ok=True)
+    return {} if sub is None else {key: sub.text(key, empty_ok=True) for key in sub.data}
 
 
 def ordered(o: Obj, names: Sequence[str], values: Sequence[float | None]) -> None:

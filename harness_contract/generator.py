@@ -64,10 +64,11 @@ class WorkerSample:
         # a worker the master has no sample from yet has only id, state and users; once
         # `sampled_at` is there, every key of the sample is (null where psutil could not tell)
         absent = not o.has("sampled_at")
-        if not absent:
-            for key in SAMPLE_KEYS:
-                if not o.has(key):
-                    raise o.fail(key, "is missing from a sample that has sampled_at")
+        for key in SAMPLE_KEYS:
+            if o.has(key) == absent:
+                raise o.fail(key if absent else "sampled_at",
+                             "is missing: a worker's sample has sampled_at and every measure, "
+                             "or none of them (no sample received yet)")
         p95 = o.opt_number("loop_lag_ms_p95", absent_ok=absent)
         worst = o.opt_number("loop_lag_ms_max", absent_ok=absent)
         if p95 is not None and worst is not None and p95 > worst:
@@ -82,7 +83,8 @@ class WorkerSample:
                    sampled_at=o.opt_number("sampled_at", lo=MIN_EPOCH_S, hi=MAX_EPOCH_S,
                                            absent_ok=True),
                    socket_errors=o.counts("socket_errors", _errno_key,
-                                          "an errno name in upper case, such as EADDRNOTAVAIL"),
+                                          "an errno name in upper case, such as EADDRNOTAVAIL",
+                                          absent_ok=absent),
                    cpu_s_total=o.opt_number("cpu_s_total", hi=1e9, absent_ok=True),
                    rss_bytes=o.opt_integer("rss_bytes", absent_ok=True))
 
@@ -202,6 +204,7 @@ def _whole_file(samples: list[tuple[int, GeneratorSample]], file: str) -> None:
                               "before the final record (the run stopped, or lines were lost)",
                               last_line)
     expected = samples[0][1].workers_expected
+    _regular(samples, file)
     for (_, before), (line, s) in itertools.pairwise(samples):
         if s.t_s <= before.t_s or s.ts <= before.ts:
             raise EvidenceInvalid(file, "t_s", f"is {s.t_s:g}, not after the line before "
@@ -216,6 +219,25 @@ def _whole_file(samples: list[tuple[int, GeneratorSample]], file: str) -> None:
             raise EvidenceInvalid(file, "requests_total", f"fell from {before.requests_total}"
                                   f" to {s.requests_total}: totals only grow", line)
         _rate_accounts(before, s, file, line)
+
+
+def _regular(samples: list[tuple[int, GeneratorSample]], file: str) -> None:
+    """The master writes a line every sample interval: a gap of one and a half intervals
+    means a line is missing (the final line may come sooner, never later)."""
+    gaps = sorted(b.ts - a.ts for (_, a), (_, b) in itertools.pairwise(samples[:-1]))
+    if not gaps:
+        return
+    interval = gaps[len(gaps) // 2]
+    limit = 1.5 * interval + 0.25
+    if samples[0][1].t_s > limit:
+        raise EvidenceInvalid(file, "t_s", f"is {samples[0][1].t_s:g} on the first line, more "
+                              f"than one sample interval ({interval:.1f} s): lines before it "
+                              "are missing", samples[0][0])
+    for (_, a), (line, b) in itertools.pairwise(samples):
+        if b.ts - a.ts > limit:
+            raise EvidenceInvalid(file, "ts", f"is {b.ts - a.ts:.1f} s after the line before, "
+                                  f"the sample interval is {interval:.1f} s: a line between "
+                                  "them is missing", line)
 
 
 def _rate_accounts(before: GeneratorSample, s: GeneratorSample, file: str, line: int) -> None:
@@ -264,13 +286,19 @@ class LoadPlanRecord:
                        for p in o.objs("phases"))
         if not phases:
             raise o.fail("phases", "is empty")
+        if phases[0].start_s != 0:
+            raise o.fail("phases[0].start_s", f"is {phases[0].start_s:g}: the plan starts at 0")
         for i, (a, b) in enumerate(itertools.pairwise(phases), start=1):
-            if b.start_s < a.end_s - 1e-6:
-                raise o.fail(f"phases[{i}].start_s", "starts before the phase before it ends")
+            if abs(b.start_s - a.end_s) > 1e-6:
+                raise o.fail(f"phases[{i}].start_s", f"is {b.start_s:g}, not where the phase "
+                                                     f"before ends ({a.end_s:g})")
         for i, p in enumerate(phases):
             if p.end_s <= p.start_s:
                 raise o.fail(f"phases[{i}].end_s", f"is {p.end_s:g}, not after its start")
         duration = o.number("duration_s", hi=MAX_SECONDS)
+        if abs(duration - phases[-1].end_s) > 1e-6:
+            raise o.fail("duration_s", f"is {duration:g} but the phases end at "
+                                       f"{phases[-1].end_s:g}")
         peak = o.integer("peak_users")
         if peak < max(p.users for p in phases):
             raise o.fail("peak_users", f"is {peak}, below a phase's users")

@@ -116,6 +116,8 @@ class JourneyRecord:
             if step.index != position:
                 raise o.fail(f"steps[{position}].index", f"is {step.index}, expected {position}: "
                                                           "steps are missing or out of order")
+        if steps and steps[0].counted:
+            raise o.fail("steps[0].counted", "is true: the opening screen is not a step")
         completed = o.boolean("completed")
         error = o.opt_text("error", empty_ok=False)
         step_count = o.integer("step_count", hi=10_000)
@@ -163,6 +165,9 @@ def _step(o: Obj) -> StepRecord:
 def _regulation(o: Obj, indices: set[int]) -> RegulationRecord:
     screens = tuple(_screen(s, indices) for s in o.objs("screens"))
     _unique(o, "screens", [s.step for s in screens])
+    if {s.step for s in screens} != indices:
+        raise o.fail("screens", f"measures steps {sorted(s.step for s in screens)} but the "
+                                f"journey has steps {sorted(indices)}: every screen is measured")
     excl = o.opt_obj("exclusions")
     dwell = o.opt_obj("prompt_dwell")
     dwell_ms = dwell.number("dwell_ms", hi=MAX_SECONDS * 1000.0) if dwell else None
@@ -212,7 +217,7 @@ def _exclusions(o: Obj) -> ExclusionsRecord:
     return ExclusionsRecord(
         screen_id=o.text("screen_id"), text=o.opt_text("text") or "", runs=runs,
         body_font_px=body.opt_number("font_px", hi=MAX_PX) if body else None,
-        body_color=_rgb(body, "color") if body and body.data.get("color") is not None else None)
+        body_color=_rgb(body, "color") if body and body.present("color") is not None else None)
 
 
 def _surrender(o: Obj) -> Mapping[str, Any]:

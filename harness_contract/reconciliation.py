@@ -54,7 +54,7 @@ class ReconciliationRecord:
                 raise o.fail(f"journeys[{i}].journey_id", f"{j.journey_id!r} is listed twice: "
                                                           "ambiguous")
             seen.add(j.journey_id)
-        summary = o.counts("summary")
+        summary = o.counts("summary")  # {}: a source with no summary counts
         if summary:
             _summary_agrees(o, summary, journeys)
         return cls(journeys, summary, o.data)

@@ -339,7 +339,12 @@ def _client_failures(health: GeneratorHealth, reasons: list[str],
                      details: dict[str, Any]) -> None:
     """Failures Locust recorded (failures.csv) that were the generator's own limits, even
     when its socket-error counters missed them (a user class of the user's own, say)."""
-    found = dict(health.client_failures or {})
+    if health.client_failures is None:
+        details["client_failures"] = None
+        reasons.append("no failures.csv beside stats.csv: the generator's own client-side "
+                       "failures cannot be ruled out")
+        return
+    found = dict(health.client_failures)
     details["client_failures"] = found
     if found:
         reasons.append("failures.csv shows the generator's own client-side failures: "

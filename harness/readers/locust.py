@@ -142,6 +142,7 @@ def read_locust_stats(path: Path) -> LocustStats:
         raise EvidenceError("no Aggregated row: the file is truncated (Locust writes it last); "
                             "run the load again", path=str(path))
     _aggregated_adds_up(path, rows)
+    _rates_agree(path, rows)
     stats = LocustStats(tuple(rows), str(path))
     return LocustStats(stats.rows, stats.source, client_failures_of(stats, path.parent))
 
@@ -151,6 +152,11 @@ def _stats_row(cell: Cells) -> RequestStats:
     if failures > requests:
         raise cell.fail("Failure Count", f"more failures than the {requests} requests")
     pct = {float(c.rstrip("%")): cell.optional_number(c, MAX_MS) for c in PERCENTILE_COLUMNS}
+    for column in (*PERCENTILE_COLUMNS, "Median Response Time"):
+        value = cell.optional_number(column, MAX_MS)
+        if value is not None and value != int(value):
+            raise cell.fail(column, "not a whole number of ms (Locust's percentiles are "
+                                    "histogram buckets)")
     if requests and any(v is None for v in pct.values()):
         raise cell.fail("95%", "N/A although requests were recorded")
     previous: tuple[str, float] | None = None
@@ -165,6 +171,9 @@ def _stats_row(cell: Cells) -> RequestStats:
         cell.number("Average Response Time", MAX_MS)
     if requests and not low * (1 - 1e-9) <= avg <= high * (1 + 1e-9):
         raise cell.fail("Average Response Time", f"outside min {low:g} .. max {high:g}")
+    top = pct[100.0]
+    if requests and top is not None and abs(top - high) > _bucket(high) / 2 + 1:
+        raise cell.fail("100%", f"is not the maximum {high:g} rounded as Locust rounds")
     if requests and median != pct[50.0]:
         raise cell.fail("Median Response Time", f"differs from the 50% column ({pct[50.0]})")
     return RequestStats(
@@ -174,9 +183,21 @@ def _stats_row(cell: Cells) -> RequestStats:
         failures_per_s=cell.number("Failures/s", MAX_RPS), percentiles_ms=pct)
 
 
+def _bucket(value_ms: float) -> float:
+    """Width of Locust's response-time bucket around value_ms (two significant digits)."""
+    return 1.0 if value_ms < 100 else 10.0 if value_ms < 1000 else 100.0 \
+        if value_ms < 10000 else 1000.0
+
+
 def _aggregated_adds_up(path: Path, rows: Sequence[RequestStats]) -> None:
     total = next(r for r in rows if r.name == AGGREGATED)
     others = [r for r in rows if r.name != AGGREGATED]
+    if total.request_count:
+        mean = sum(r.avg_ms * r.request_count for r in others) / total.request_count
+        if abs(mean - total.avg_ms) > 1e-6 * max(mean, 1.0) + 0.01:
+            raise EvidenceError(f"column 'Average Response Time' of the Aggregated row is "
+                                f"{total.avg_ms:g} but the requests above it average "
+                                f"{mean:g}: a row's average was altered", path=str(path))
     for what, mine, summed in (
             ("Request Count", total.request_count, sum(r.request_count for r in others)),
             ("Failure Count", total.failure_count, sum(r.failure_count for r in others))):
@@ -184,6 +205,26 @@ def _aggregated_adds_up(path: Path, rows: Sequence[RequestStats]) -> None:
             raise EvidenceError(f"column {what!r} of the Aggregated row is {mine:,} but the "
                                 f"requests above it sum to {summed:,}: rows are missing or "
                                 "altered", path=str(path))
+
+
+def _rates_agree(path: Path, rows: Sequence[RequestStats]) -> None:
+    """Locust divides every row's count by the same span of the run: a row whose count over
+    its rate gives another span, or a rate without requests, was altered."""
+    spans = []
+    for index, r in enumerate(rows, start=2):
+        if (r.rps > 0) != (r.request_count > 0) or \
+                (r.failures_per_s > 0) != (r.failure_count > 0):
+            raise EvidenceError(f"request {r.name!r}: requests/s {r.rps:g} and failures/s "
+                                f"{r.failures_per_s:g} do not match its {r.request_count} "
+                                f"requests and {r.failure_count} failures", path=str(path),
+                                line=index)
+        if r.request_count:
+            spans.append((r.request_count / r.rps, index, r.name))
+    if spans and max(s for s, _, _ in spans) > 1.02 * min(s for s, _, _ in spans) + 0.5:
+        worst = max(spans)
+        raise EvidenceError(f"request {worst[2]!r}: its count over its requests/s gives a run "
+                            f"of {worst[0]:.1f} s, the other rows {min(spans)[0]:.1f} s: "
+                            "columns were altered", path=str(path), line=worst[1])
 
 
 def client_failures_of(stats: LocustStats, folder: Path) -> dict[str, int] | None:

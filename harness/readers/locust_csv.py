@@ -16,7 +16,8 @@ from harness_contract.fields import MAX_COUNT
 def csv_rows(path: Path, required: tuple[str, ...],
               allow_no_rows: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs; header is line 1; short rows are truncation."""
-    lines = read_evidence_text(path, LOAD_HINT).splitlines()
+    text = read_evidence_text(path, LOAD_HINT)
+    lines = text.splitlines()
     reader = csv.reader(lines)
     header = next(reader)
     missing = [c for c in required if c not in header]
@@ -32,6 +33,9 @@ def csv_rows(path: Path, required: tuple[str, ...],
                                 "truncated", path=str(path), line=index)
         count += 1
         yield index, dict(zip(header, values, strict=True))
+    if not text.endswith("\n"):
+        raise EvidenceError("the last line has no line end: the file is truncated",
+                            path=str(path), line=len(lines))
     if not count and not allow_no_rows:
         raise EvidenceError("header but no rows: the run recorded nothing", path=str(path))
 
@@ -51,6 +55,8 @@ class Cells:
 
     def number(self, column: str, high: float = float(MAX_COUNT)) -> float:
         raw = self.row.get(column, "").strip()
+        if raw.startswith("-"):
+            raise self.fail(column, "negative")
         try:
             value = float(raw)
         except ValueError:

@@ -11,6 +11,7 @@ wants none of them to become a reason.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -69,26 +70,45 @@ class Judged:
     raw_errors: list[str]  # criterion id: the exception that was not an EvidenceError
 
 
-def judge(run_dir: Path) -> Judged:
+def judge(run_dir: Path, share: bool = False) -> Judged:
     """Every criterion of the default features except the gray release (not in the evidence),
     and the verdict over them. Each reader runs once per file (its value, or its exception,
     is reused by every criterion that reads the file, as if read again: files do not change
-    while they are judged)."""
+    while they are judged). `share`: a criterion whose files are byte for byte those of an
+    earlier call gets that call's outcome (the corruption suite changes one file per case)."""
     raw: list[str] = []
     memo: dict[tuple[object, Path], tuple[object, BaseException | None]] = {}
+    digests: dict[Path, bytes | None] = {}
     token = _MEMO.set(memo)
+    criteria = []
     try:
-        criteria = [Criterion(id=cid, feature=cid.split(" :: ")[0], scenario=cid,
-                              tags=(severity,), outcome=_safely(cid, compute, raw))
-                    for cid, severity, compute in _criteria(RunLayout(run_dir))]
+        if run_dir not in _PLANS:
+            _PLANS[run_dir] = list(_criteria(RunLayout(run_dir)))
+        for cid, severity, files, compute in _PLANS[run_dir]:
+            key = (cid, *(_digest(f, digests) for f in files)) if share else None
+            if key is not None and key in SHARED:
+                outcome = SHARED[key]
+            else:
+                before = len(raw)
+                outcome = _safely(cid, compute, raw)
+                if key is not None and len(raw) == before:
+                    SHARED[key] = outcome
+            criteria.append(Criterion(id=cid, feature=cid.split(" :: ")[0], scenario=cid,
+                                      tags=(severity,), outcome=outcome))
     finally:
         _MEMO.reset(token)
+    if len(SHARED) > 50_000:
+        SHARED.clear()
+        _CONTENT.clear()
     return Judged(decide(criteria, Policy()), raw)
 
 
 _MEMO: ContextVar[dict[tuple[object, Path], tuple[object, BaseException | None]]] = \
     ContextVar("judge_memo")
 R = TypeVar("R")
+# share=True: a criterion's outcome is kept across judge() calls, keyed by the bytes of the
+# files it reads (readers and gates are pure functions of them).
+SHARED: dict[tuple[object, ...], Outcome] = {}
 
 
 def once(reader: Callable[[Path], R], path: Path) -> R:
@@ -106,6 +126,27 @@ def once(reader: Callable[[Path], R], path: Path) -> R:
     return value  # type: ignore[return-value]
 
 
+_CONTENT: dict[tuple[Path, int, int], bytes] = {}  # (path, mtime, size) -> content digest
+
+
+def _digest(path: Path, digests: dict[Path, bytes | None]) -> bytes | None:
+    """The file's content digest (None: no file), read again only when its mtime or size
+    changed since it was last read."""
+    if path not in digests:
+        try:
+            st = path.stat()
+            key = (path, st.st_mtime_ns, st.st_size)
+            if key not in _CONTENT:
+                _CONTENT[key] = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+            digests[path] = _CONTENT[key]
+        except OSError:
+            digests[path] = None
+    return digests[path]
+
+
+_PLANS: dict[Path, list[Judgement]] = {}
+
+
 def _safely(cid: str, compute: Callable[[], Outcome], raw: list[str]) -> Outcome:
     try:
         return compute()
@@ -117,33 +158,47 @@ def _safely(cid: str, compute: Callable[[], Outcome], raw: list[str]) -> Outcome
 
 
 Compute = Callable[[], Outcome]
+Judgement = tuple[str, str, tuple[Path, ...], Compute]
+LOAD_FILES = ("generator.jsonl", "phases.json", "stats.csv", "failures.csv")
 
 
-def _criteria(run: RunLayout) -> Iterator[tuple[str, str, Compute]]:
-    yield from _capacity(run)
-    for product in PRODUCTS:
-        for viewport in VIEWPORTS:
-            yield (f"notice {product} {viewport}", "blocker",
-                   _journey_then(run, product, viewport, _notice_visible))
-        yield (f"days {product}", "critical", _journey_then(
-            run, product, "desktop", lambda j, p=product: _notice_days(j, MIN_DAYS[p])))
-        yield (f"flow {product}", "critical",
-               _journey_then(run, product, "desktop", lambda j: flow_length_gate(j, 5)))
-        yield (f"traceability {product}", "blocker",
-               _journey_then(run, product, "desktop", lambda j: traceability_gate(j, 1)))
-        yield (f"surrender {product}", "critical",
-               _journey_then(run, product, "desktop", lambda j: surrender_gate(j, 1)))
-        for viewport in ("desktop", "phone"):
-            yield (f"preselection {product} {viewport}", "blocker",
-                   _journey_then(run, product, viewport, no_preselection_gate))
-            yield (f"exclusions {product} {viewport}", "critical", _journey_then(
-                run, product, viewport, lambda j: exclusions_gate(j, 600, 1.15, 64, 4.5)))
+def _criteria(run: RunLayout) -> Iterator[Judgement]:
+    """(criterion id, severity, the files it reads, how it is judged)."""
+    yield from ((cid, sev, tuple(run.load(n) for n in LOAD_FILES), compute)
+                for cid, sev, compute in _capacity(run))
+    for cid, sev, product, viewport, compute in _journey_criteria(run):
+        yield cid, sev, (run.journey(product, viewport),), compute
     for viewport in ("desktop", "phone"):
         yield (f"health errors {viewport}", "critical",
+               (run.form_errors("medical", viewport),),
                lambda v=viewport: form_errors_gate(once(read_form_errors,
-                                                      run.form_errors("medical", v))))
-    yield ("integrity policies", "blocker", lambda: _integrity(run, POLICY_DEFECTS))
-    yield ("integrity premiums", "blocker", lambda: _integrity(run, PREMIUM_DEFECTS))
+                                                        run.form_errors("medical", v))))
+    integrity_files = (run.load("purchases.jsonl"), run.load("stats.csv"),
+                       run.load("failures.csv"), run.reconciliation)
+    yield ("integrity policies", "blocker", integrity_files,
+           lambda: _integrity(run, POLICY_DEFECTS))
+    yield ("integrity premiums", "blocker", integrity_files,
+           lambda: _integrity(run, PREMIUM_DEFECTS))
+
+
+def _journey_criteria(run: RunLayout) -> Iterator[tuple[str, str, str, str, Compute]]:
+    for product in PRODUCTS:
+        for viewport in VIEWPORTS:
+            yield (f"notice {product} {viewport}", "blocker", product, viewport,
+                   _journey_then(run, product, viewport, _notice_visible))
+        for cid, sev, then in (
+                (f"days {product}", "critical",
+                 lambda j, p=product: _notice_days(j, MIN_DAYS[p])),
+                (f"flow {product}", "critical", lambda j: flow_length_gate(j, 5)),
+                (f"traceability {product}", "blocker", lambda j: traceability_gate(j, 1)),
+                (f"surrender {product}", "critical", lambda j: surrender_gate(j, 1))):
+            yield cid, sev, product, "desktop", _journey_then(run, product, "desktop", then)
+        for viewport in ("desktop", "phone"):
+            yield (f"preselection {product} {viewport}", "blocker", product, viewport,
+                   _journey_then(run, product, viewport, no_preselection_gate))
+            yield (f"exclusions {product} {viewport}", "critical", product, viewport,
+                   _journey_then(run, product, viewport,
+                                 lambda j: exclusions_gate(j, 600, 1.15, 64, 4.5)))
 
 
 def _capacity(run: RunLayout) -> Iterator[tuple[str, str, Compute]]:

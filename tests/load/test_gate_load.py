@@ -88,11 +88,15 @@ def test_percentile_without_data_is_inconclusive(evidence: Evidence) -> None:
     path = folder / "stats.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     cells = lines[5].split(",")  # 5 pay
+    weight = float(cells[5]) * int(cells[2])  # 5 pay's share of the Aggregated average
     cells[2], cells[3] = "0", "0"
+    rps, cells[9] = float(cells[9]), "0"
     cells[11:] = ["N/A"] * (len(cells) - 11)
     lines[5] = ",".join(cells)
     total = lines[-1].split(",")  # the Aggregated row loses the 137 requests of 5 pay
-    total[2] = str(int(total[2]) - 137)
+    left = int(total[2]) - 137
+    total[5] = str((float(total[5]) * int(total[2]) - weight) / left)
+    total[2], total[9] = str(left), str(float(total[9]) - rps)
     lines[-1] = ",".join(total)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     outcome = percentile_gate(read_locust_stats(path), "5 pay", 95, 800)
