@@ -37,6 +37,7 @@ class LoadEvidence:
         return only_if_valid(outcome, self.validity)
 
 
+@given("本次运行的压测数据", target_fixture="load")
 @given("the load test evidence of this run", target_fixture="load")
 def load_evidence(harness_run_dir: Path) -> LoadEvidence:
     load_dir = harness_run_dir / "raw" / "load"
@@ -44,6 +45,8 @@ def load_evidence(harness_run_dir: Path) -> LoadEvidence:
     return LoadEvidence(load_dir)
 
 
+@given(parsers.parse("压测仅在以下条件下有效：每个压测进程的CPU不超过{max_cpu:g}%，"
+                     "请求速率比计划低不超过{shortfall:g}%，且客户端没有套接字错误"))
 @given(parsers.parse("the load test counts as valid only with every worker at most "
                      "{max_cpu:g} % CPU, a request rate at most {shortfall:g} % below plan and "
                      "no client socket errors"))
@@ -54,12 +57,14 @@ def validity_rule(load: LoadEvidence, max_cpu: float, shortfall: float) -> None:
                                             max_rate_shortfall=shortfall / 100)
 
 
+@then("压测机有效地达到并保持了计划的并发用户数")
 @then("the load generator reached and held its planned users validly")
 def load_valid(load: LoadEvidence, record_criterion: RecordCriterion) -> None:
     assert load.validity is not None
     record_criterion(load.validity)
 
 
+@then(parsers.parse("失败的请求不超过{max_percent:g}%"))
 @then(parsers.parse("at most {max_percent:g} % of requests failed"))
 def error_ratio(load: LoadEvidence, max_percent: float,
                 record_criterion: RecordCriterion) -> None:
@@ -67,6 +72,7 @@ def error_ratio(load: LoadEvidence, max_percent: float,
     record_criterion(load.valid_or_inconclusive(error_ratio_gate(stats, max_percent / 100)))
 
 
+@then(parsers.parse("“{step}”的95分位响应时间不超过{max_ms:g}毫秒"))
 @then(parsers.parse('the 95th percentile of "{step}" is at most {max_ms:g} ms'))
 def p95(load: LoadEvidence, step: str, max_ms: float, record_criterion: RecordCriterion) -> None:
     stats = read_locust_stats(load.load_dir / "stats.csv")

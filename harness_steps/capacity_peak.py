@@ -50,6 +50,7 @@ class PeakEvidence:
         return only_if_valid(outcome, self.validity)
 
 
+@given("本次运行的峰值压测数据", target_fixture="peak")
 @given("the peak load test evidence of this run", target_fixture="peak")
 def peak_evidence(harness_run_dir: Path) -> PeakEvidence:
     load_dir = harness_run_dir / "raw" / "load"
@@ -58,6 +59,8 @@ def peak_evidence(harness_run_dir: Path) -> PeakEvidence:
     return PeakEvidence(load_dir)
 
 
+@given(parsers.parse("峰值压测仅在以下条件下有效：每个压测进程的CPU不超过{max_cpu:g}%，"
+                     "请求速率比计划低不超过{shortfall:g}%，且客户端没有套接字错误"))
 @given(parsers.parse("the peak load test counts as valid only with every worker at most "
                      "{max_cpu:g} % CPU, a request rate at most {shortfall:g} % below plan and "
                      "no client socket errors"))
@@ -67,6 +70,7 @@ def validity_rule(peak: PeakEvidence, max_cpu: float, shortfall: float) -> None:
                                             max_rate_shortfall=shortfall / 100)
 
 
+@then(parsers.parse("压测机有效地达到并保持了{users:,d}名并发投保用户"))
 @then(parsers.parse("the load generator reached and held {users:,d} concurrent purchasers "
                     "validly"))
 def held_validly(peak: PeakEvidence, users: int, record_criterion: RecordCriterion) -> None:
@@ -86,6 +90,7 @@ def held_validly(peak: PeakEvidence, users: int, record_criterion: RecordCriteri
         record_criterion(replace(held, message=f"{held.message}; {peak.validity.message}"))
 
 
+@then(parsers.parse("稳态下失败的请求不超过{max_percent:g}%"))
 @then(parsers.parse("at most {max_percent:g} % of requests failed in the steady state"))
 def steady_errors(peak: PeakEvidence, max_percent: float,
                   record_criterion: RecordCriterion) -> None:
@@ -93,6 +98,7 @@ def steady_errors(peak: PeakEvidence, max_percent: float,
     record_criterion(peak.valid_or_inconclusive(outcome))
 
 
+@then(parsers.parse("稳态下失败的投保不超过{max_percent:g}%"))
 @then(parsers.parse("at most {max_percent:g} % of purchases failed in the steady state"))
 def steady_purchase_errors(peak: PeakEvidence, max_percent: float,
                            record_criterion: RecordCriterion) -> None:
@@ -100,6 +106,7 @@ def steady_purchase_errors(peak: PeakEvidence, max_percent: float,
     record_criterion(peak.valid_or_inconclusive(outcome))
 
 
+@then(parsers.parse("稳态下“{step}”的95分位响应时间不超过{max_ms:g}毫秒"))
 @then(parsers.parse('the 95th percentile of "{step}" in the steady state is at most '
                     "{max_ms:g} ms"))
 def steady_p95(peak: PeakEvidence, step: str, max_ms: float,
@@ -108,6 +115,8 @@ def steady_p95(peak: PeakEvidence, step: str, max_ms: float,
     record_criterion(peak.valid_or_inconclusive(outcome))
 
 
+@then(parsers.parse("稳态下，用户完整投保一次累计等待商城响应的时间，95分位不超过"
+                    "{max_ms:g}毫秒"))
 @then(parsers.parse("the 95th percentile of the time a buyer waits for the store in one whole "
                     "purchase, in the steady state, is at most {max_ms:g} ms"))
 def steady_purchase_waiting(peak: PeakEvidence, max_ms: float,
@@ -116,6 +125,8 @@ def steady_purchase_waiting(peak: PeakEvidence, max_ms: float,
     record_criterion(peak.valid_or_inconclusive(outcome))
 
 
+@then(parsers.parse("尖峰过后，每个步骤的95分位响应时间在{within_s:g}秒内回落到{max_ms:g}毫秒"
+                    "及以下"))
 @then(parsers.parse("after the spike the 95th percentile of every step is back at or under "
                     "{max_ms:g} ms within {within_s:g} seconds"))
 def recovery(peak: PeakEvidence, max_ms: float, within_s: float,

@@ -16,6 +16,8 @@ from harness_browser.first_screen import interpret
 EVIDENCE = "raw/browser/<product>/<viewport>/journey.json (notice measurement), notice.png"
 
 
+@then(parsers.parse("犹豫期提示完整显示在首屏，字号不小于{min_font_px:g}px，对比度不低于"
+                    "{min_contrast:g}:1"))
 @then(parsers.parse("the cooling-off notice is fully visible on the first screen with text of "
                     "at least {min_font_px:g} px and contrast of at least {min_contrast:g}:1"))
 def notice_visible(journey: JourneyEvidence, min_font_px: float, min_contrast: float,
@@ -31,6 +33,7 @@ def notice_visible(journey: JourneyEvidence, min_font_px: float, min_contrast: f
     record_criterion(notice_visible_gate(journey, reasons, min_font_px, min_contrast))
 
 
+@then(parsers.parse("犹豫期提示写明的犹豫期不少于{min_days:d}天"))
 @then(parsers.parse("the cooling-off notice states a cooling-off period of at least "
                     "{min_days:d} days"))
 def notice_days(journey: JourneyEvidence, min_days: int,

@@ -65,6 +65,8 @@ def browser_evidence(session_run_dir: Path, harness_offline: bool, store_url: An
                            str(target).rstrip("/") if target else None)
 
 
+@given(parsers.parse("用户在“{viewport}”视口下完成{product}的投保流程"),
+       target_fixture="journey")
 @given(parsers.parse('the buyer completes the {product} purchase journey at the "{viewport}" '
                      "viewport"), target_fixture="journey")
 def completed_journey(browser_evidence: BrowserEvidence, product: str,

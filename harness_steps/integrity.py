@@ -32,6 +32,7 @@ class Reconciliation:
     store: StoreReconciliation
 
 
+@given("压测完成的投保记录与商城的对账数据", target_fixture="reconciliation")
 @given("the purchases completed by the load test and the store's reconciliation",
        target_fixture="reconciliation")
 def reconciliation(harness_run_dir: Path) -> Reconciliation:
@@ -41,12 +42,14 @@ def reconciliation(harness_run_dir: Path) -> Reconciliation:
                                               "reconciliation.json"))
 
 
+@then("每笔已支付的投保都恰好有一张保单，且没有重复出具的保单号")
 @then("every paid purchase has exactly one policy and no policy number is issued twice")
 def one_policy(reconciliation: Reconciliation, record_criterion: RecordCriterion) -> None:
     record_criterion(integrity_gate(reconciliation.purchases, reconciliation.store,
                                     kinds=POLICY_DEFECTS))
 
 
+@then("每笔投保的实收保费都等于报价保费")
 @then("the premium charged equals the premium quoted for every purchase")
 def premium(reconciliation: Reconciliation, record_criterion: RecordCriterion) -> None:
     record_criterion(integrity_gate(reconciliation.purchases, reconciliation.store,

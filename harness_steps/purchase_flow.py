@@ -10,6 +10,7 @@ from harness.readers.browser import JourneyEvidence
 EVIDENCE = "raw/browser/<product>/<viewport>/journey.json (steps)"
 
 
+@then(parsers.parse("从点击产品到支付完成不超过{max_steps:d}步"))
 @then(parsers.parse("the journey takes at most {max_steps:d} steps from clicking the product "
                     "to payment done"))
 def at_most_steps(journey: JourneyEvidence, max_steps: int,
