@@ -310,11 +310,35 @@ def _workers_missing(health: GeneratorHealth, plan: LoadPlan, reasons: list[str]
     missing = [s for s in health.samples if s.workers_missing
                or (expected and len(s.workers) < expected)]
     details["workers_missing_samples"] = len(missing)
+    lost = _lost_workers(health)
+    details["workers_lost"] = lost
     if missing:
         first = missing[0]
+        named = ("; lost: " + ", ".join(f"worker {w} on host {_host_of(w)}" for w in lost)
+                 if lost else "")
         reasons.append(f"a worker went missing (heartbeat lost) from {first.t_s:.0f} s: "
                        f"{len(first.workers) - first.workers_missing} of "
-                       f"{expected or len(first.workers)} reporting")
+                       f"{expected or len(first.workers)} reporting{named}")
+
+
+def _lost_workers(health: GeneratorHealth) -> list[str]:
+    """Ids of workers the master marked missing, or that reported and then vanished."""
+    lost: list[str] = []
+    seen: set[str] = set()
+    for s in health.samples:
+        present = {w.id for w in s.workers}
+        for w in s.workers:
+            if w.state == "missing" and w.id not in lost:
+                lost.append(w.id)
+        lost.extend(sorted(i for i in seen - present if i not in lost))
+        seen |= present
+    return lost
+
+
+def _host_of(worker_id: str) -> str:
+    """Locust names a worker `<host name>_<32 hex digits>`."""
+    host, _, suffix = worker_id.rpartition("_")
+    return host if host and len(suffix) == 32 else "unknown"
 
 
 def _socket_errors(health: GeneratorHealth, reasons: list[str],
