@@ -2,9 +2,8 @@
 @disclosures @REQ-COOLING-OFF
 功能: 投保页首屏的犹豫期提示
   犹豫期提示必须不用滚动就能看到：完整地处在视口内，没有被遮挡，不透明，清晰可读（字号不小于
-  12px，对比度不低于4.5:1），并写明该产品的犹豫期天数。在用户实际使用的屏幕上检查：desktop
-  （1366x768）、desktop-hd（1920x1080）、phone（390x844）、phone-small（360x640）和微信内置
-  浏览器 wechat（414x736）。
+  12px，对比度不低于4.5:1），并写明该产品的犹豫期天数。在用户实际使用的屏幕上检查：{{ viewports | join("、") }}
+  （各屏幕尺寸见 `harness check notice --help`）。
 
   @blocker
   场景大纲: <产品>的犹豫期提示在<视口>下完整显示在首屏
@@ -13,13 +12,13 @@
 
     例子:
       | 产品  | 视口    |
-{% for p in products %}{% for v in ['desktop', 'desktop-hd', 'phone', 'phone-small', 'wechat'] %}
+{% for p in products %}{% for v in viewports %}
       | {{ p.code }} | {{ v }} |
 {% endfor %}{% endfor %}
 
   @critical
   场景大纲: <产品>的犹豫期提示写明犹豫期不少于<天数>天
-    假如 用户在“desktop”视口下完成<产品>的投保流程
+    假如 用户在“{{ main_viewport }}”视口下完成<产品>的投保流程
     那么 犹豫期提示写明的犹豫期不少于<天数>天
 
     例子:

@@ -11,6 +11,6 @@
 
     例子:
       | 产品 | 视口 |
-{% for p in products if p.health %}{% for v in ['desktop', 'phone'] %}
+{% for p in products if p.health %}{% for v in pair_viewports %}
       | {{ p.code }} | {{ v }} |
 {% endfor %}{% endfor %}

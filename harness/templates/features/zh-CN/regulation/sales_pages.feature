@@ -9,7 +9,7 @@
 
   @blocker @REQ-TRACEABILITY
   场景大纲: <产品>的可回溯提示出现在任何输入之前，并等待用户点击
-    假如 用户在“desktop”视口下完成<产品>的投保流程
+    假如 用户在“{{ main_viewport }}”视口下完成<产品>的投保流程
     那么 可回溯提示出现在任何输入项之前，且在没有点击的情况下至少1秒后仍在显示
 
     例子:
@@ -25,7 +25,7 @@
 
     例子:
       | 产品  | 视口 |
-{% for p in products %}{% for v in ['desktop', 'phone'] %}
+{% for p in products %}{% for v in pair_viewports %}
       | {{ p.code }} | {{ v }} |
 {% endfor %}{% endfor %}
 
@@ -36,13 +36,13 @@
 
     例子:
       | 产品  | 视口 |
-{% for p in products %}{% for v in ['desktop', 'phone'] %}
+{% for p in products %}{% for v in pair_viewports %}
       | {{ p.code }} | {{ v }} |
 {% endfor %}{% endfor %}
 
   @critical @REQ-SURRENDER
   场景大纲: <产品>购买后能找到退保入口
-    假如 用户在“desktop”视口下完成<产品>的投保流程
+    假如 用户在“{{ main_viewport }}”视口下完成<产品>的投保流程
     那么 从支付成功页最多点击1次即可到达可见的退保入口
 
     例子:

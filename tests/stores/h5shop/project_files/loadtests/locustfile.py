@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness_load.api import record_purchase, think
 from locust import HttpUser, task
+
+from harness_load.api import record_purchase, think
 
 API = "/h5/api/v2"
 LOGIN = {"loginName": "qa-tester", "password": "h5-pass-2026"}
