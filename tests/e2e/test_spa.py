@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from harness_browser.browser import new_context
+from harness_browser.evidence import record_form_errors
 from harness_browser.journey import parse_journey, run_journey
 from harness_browser.steps import BrowserErrorPage, JourneyRecord, JourneyRecorder, Settle
 
@@ -115,3 +116,31 @@ def test_the_browsers_error_page_stops_the_journey(chromium: Browser, site: str,
     assert not record.completed and record.step_count == 2
     assert record.error is not None and BrowserErrorPage.__name__ in record.error
     assert "chrome-error://" in record.error and (tmp_path / "error.png").is_file()
+
+
+def test_the_health_check_follows_the_journeys_health_table(chromium: Browser, site: str,
+                                                            tmp_path: Path) -> None:
+    health = {"path": "#/inform$", "submit": "#hd-submit", "form": "#hd",
+              "prepare": [{"do": "choose", "selector": "input[name=q1][value=no]"}],
+              "expect_invalid": ["q2"]}
+    journey = parse_journey(spa_journey(health=health))
+    check = record_form_errors(chromium, run_dir=tmp_path, viewport_name="phone",
+                               base_url=site, product="h5", journey=journey)
+    out = tmp_path / "raw/browser/health-h5/phone"
+    saved = json.loads((out / "form-errors.json").read_text(encoding="utf-8"))
+    assert check is not None and saved["reached"] and saved["form_found"]
+    assert saved["expected_invalid"] == ["q2"] and not saved["screen_changed"]
+    q2 = next(f for f in saved["fields"] if f["name"] == "q2")
+    assert q2["aria_invalid"] and saved["summary_present"]
+    steps = json.loads((out / "journey.json").read_text(encoding="utf-8"))["steps"]
+    assert steps[-1]["hash_route"] == "#/inform"
+
+
+def test_without_its_screen_the_health_check_is_not_reached(chromium: Browser, site: str,
+                                                            tmp_path: Path) -> None:
+    journey = parse_journey(spa_journey(health={"path": "#/nowhere$"}))
+    assert record_form_errors(chromium, run_dir=tmp_path, viewport_name="desktop",
+                              base_url=site, product="h5", journey=journey) is None
+    saved = json.loads((tmp_path / "raw/browser/health-h5/desktop/form-errors.json")
+                       .read_text(encoding="utf-8"))
+    assert saved["reached"] is False and "path '#/nowhere$'" in saved["problems"][0]
