@@ -125,3 +125,20 @@ def test_a_redirect_to_the_browsers_error_page_could_not_be_checked(site: str) -
                    "--viewport", "desktop", "--json")
     assert done.returncode == 3, done.stdout + done.stderr
     assert "error page" in as_json(done)["reasons"][0]
+
+
+def test_a_journey_file_with_a_bad_key_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "x.toml"
+    bad.write_text('name = "x"\nstart = "/"\nactions = "click"\n', encoding="utf-8")
+    done = harness("steps", str(bad), "--base-url", "http://127.0.0.1:1/")
+    assert done.returncode == 2 and str(bad) in done.stderr and "actions" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.browser
+def test_steps_counts_a_python_journey(site: str) -> None:
+    journey = str(Path(__file__).parent / "journeys" / "h5.py")
+    done = harness("steps", journey, "--base-url", site, "--viewport", "phone", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = as_json(done)
+    assert report["step_count"] == 3 and report["steps"][2]["screen_id"].endswith("#/insure")
