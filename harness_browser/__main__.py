@@ -30,6 +30,7 @@ from harness_browser.browser import VIEWPORTS, launch_browser, new_context
 from harness_browser.first_screen import check_first_screen
 from harness_browser.form_errors import check_form_errors
 from harness_browser.journey import builtin_journey, load_journey, run_journey
+from harness_browser.options import BrowserOptions
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,11 +57,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _measure(args: argparse.Namespace) -> dict[str, Any]:
     with sync_playwright() as pw:
-        browser = launch_browser(pw)
+        options = BrowserOptions.from_env()
+        browser = launch_browser(pw, options=options)
         try:
-            page = new_context(browser, args.viewport).new_page()
+            page = new_context(browser, args.viewport, options).new_page()
             if args.command == "journey":
-                spec = (load_journey(args.journey) if args.journey.endswith(".toml")
+                spec = (load_journey(args.journey) if args.journey.endswith((".toml", ".py"))
                         else builtin_journey(args.journey))
                 out = args.out or Path(tempfile.mkdtemp(prefix="e2e-journey-"))
                 record = run_journey(page, spec, out, args.viewport, base_url=args.base_url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,11 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Playwright
 
+from harness_browser.options import BrowserOptions
+
 ENV_CHROMIUM = "HARNESS_CHROMIUM"
-BROWSER_FILE = Path(__file__).resolve().parent.parent / ".venv" / "harness-browser"
+# What scripts/setup.sh chose, in the virtual environment running us (not the checkout).
+BROWSER_FILE = Path(sys.prefix) / "harness-browser"
 
 # Without these Chromium keeps calling home (no network here) and, as root, refuses to start.
 CHROMIUM_ARGS: tuple[str, ...] = (
@@ -83,15 +87,19 @@ VIEWPORTS: Mapping[str, Viewport] = {
 _SIZE = re.compile(r"(\d{2,5})x(\d{2,5})")
 
 
-def viewport(name: str) -> Viewport:
-    """The named viewport, or a desktop-like one from "WIDTHxHEIGHT" (e.g. "1280x720", for
-    spot checks of a screen the named ones miss); an unknown name says which names exist."""
+def viewport(name: str, options: BrowserOptions | None = None) -> Viewport:
+    """The named viewport (the built-in ones, then the options' extra `viewports`), or a
+    desktop-like one from "WIDTHxHEIGHT" (e.g. "1280x720", for spot checks of a screen the
+    named ones miss); an unknown name says which names exist."""
+    extra = (options or BrowserOptions()).viewports
     if name in VIEWPORTS:
         return VIEWPORTS[name]
+    if name in extra:
+        return Viewport(name, *extra[name])
     size = _SIZE.fullmatch(name)
     if size:
         return Viewport(name, int(size.group(1)), int(size.group(2)))
-    known = ", ".join(VIEWPORTS)
+    known = ", ".join([*VIEWPORTS, *extra])
     raise ValueError(f"unknown viewport {name!r}; use one of {known}, or WIDTHxHEIGHT")
 
 
@@ -118,23 +126,36 @@ def chromium_executable(environ: Mapping[str, str] | None = None,
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def launch_args(executable: str | None = None) -> dict[str, Any]:
+def launch_args(executable: str | None = None,
+                options: BrowserOptions | None = None) -> dict[str, Any]:
     """Keyword arguments for `playwright.chromium.launch` (also usable as pytest-playwright's
-    `browser_type_launch_args`)."""
-    args: dict[str, Any] = {"headless": True, "args": list(CHROMIUM_ARGS)}
+    `browser_type_launch_args`): the harness's flags, then the options' `args` and `proxy`."""
+    opts = options or BrowserOptions()
+    args: dict[str, Any] = {"headless": True,
+                            "args": list(dict.fromkeys([*CHROMIUM_ARGS, *opts.args]))}
+    if opts.proxy:
+        args["proxy"] = dict(opts.proxy)
     if executable:
         args["executable_path"] = executable
     return args
 
 
-def launch_browser(playwright: Playwright, executable: str | None = None) -> Browser:
-    """A headless Chromium from the chosen executable (see `chromium_executable`)."""
+def launch_browser(playwright: Playwright, executable: str | None = None,
+                   options: BrowserOptions | None = None) -> Browser:
+    """A headless Chromium from the chosen executable (see `chromium_executable`), launched
+    with `options` (default: $HARNESS_BROWSER_OPTIONS)."""
     exe = executable
     if exe is None:
         exe = chromium_executable(bundled=playwright.chromium.executable_path)
-    return playwright.chromium.launch(**launch_args(exe))
+    opts = options if options is not None else BrowserOptions.from_env()
+    return playwright.chromium.launch(**launch_args(exe, opts))
 
 
-def new_context(browser: Browser, viewport_name: str, **extra: Any) -> BrowserContext:
-    """A fresh context (own cookies) sized and identified as the named viewport."""
-    return browser.new_context(**{**viewport(viewport_name).context_args(), **extra})
+def new_context(browser: Browser, viewport_name: str, options: BrowserOptions | None = None,
+                **extra: Any) -> BrowserContext:
+    """A fresh context (own cookies) sized and identified as the named viewport, with the
+    options' headers, log-in state, TLS leniency and user agent for that viewport (default
+    options: $HARNESS_BROWSER_OPTIONS)."""
+    opts = options if options is not None else BrowserOptions.from_env()
+    return browser.new_context(**{**viewport(viewport_name, opts).context_args(),
+                                  **opts.context_args(viewport_name), **extra})

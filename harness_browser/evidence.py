@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from harness.errors import ConfigError
 from harness_browser.browser import new_context
 from harness_browser.form_errors import FormErrorCheck, check_form_errors
-from harness_browser.journey import Journey, builtin_journey, run_journey
+from harness_browser.journey import HealthSpec, Journey, builtin_journey, run_journey
+from harness_browser.options import BrowserOptions
 from harness_browser.steps import JourneyRecord
 
 ENV_RUN_DIR = "HARNESS_RUN_DIR"
@@ -47,7 +48,8 @@ def browser_evidence_dir(run_dir: str | Path, folder: str, viewport_name: str) -
 def record_journey(browser: Browser, *, run_dir: str | Path, journey: str | Journey,
                    viewport_name: str, base_url: str, folder: str | None = None,
                    min_font_px: float = 12.0, min_contrast: float = 4.5,
-                   prompt_dwell_ms: float | None = None) -> JourneyRecord:
+                   prompt_dwell_ms: float | None = None,
+                   options: BrowserOptions | None = None) -> JourneyRecord:
     """Run a purchase journey (a shipped name like "demo-medical", or a Journey) and save it.
     `prompt_dwell_ms` > 0 also watches the traceability prompt that long (see
     harness_browser.regulation);
@@ -56,7 +58,7 @@ def record_journey(browser: Browser, *, run_dir: str | Path, journey: str | Jour
         prompt_dwell_ms = PROMPT_DWELL_MS if viewport_name in PROMPT_DWELL_VIEWPORTS else 0.0
     spec = builtin_journey(journey) if isinstance(journey, str) else journey
     out = browser_evidence_dir(run_dir, folder or spec.name, viewport_name)
-    context = new_context(browser, viewport_name)
+    context = new_context(browser, viewport_name, options)
     try:
         return run_journey(context.new_page(), spec, out, viewport_name, base_url=base_url,
                            min_font_px=min_font_px, min_contrast=min_contrast,
@@ -67,32 +69,65 @@ def record_journey(browser: Browser, *, run_dir: str | Path, journey: str | Jour
 
 def record_form_errors(browser: Browser, *, run_dir: str | Path, viewport_name: str,
                        base_url: str, product: str = "medical",
-                       journey: Journey | None = None, screen: str = "health",
-                       submit: str = "#submit", **check_args: Any) -> FormErrorCheck | None:
-    """Walk the product's journey to `screen`, submit its form empty, save form-errors.json.
+                       journey: Journey | None = None, health: HealthSpec | None = None,
+                       options: BrowserOptions | None = None,
+                       **check_args: Any) -> FormErrorCheck | None:
+    """Walk the product's journey to its health-declaration screen, submit the form the wrong
+    way (empty, or with the journey's `[health] prepare` answers), save form-errors.json.
 
-    Following the journey (not a fixed list of clicks) reaches the form through whatever
-    screens a variant puts before it. Returns None, and saves `{"reached": false, ...}`, when
-    the screen was never reached: the gate must call that inconclusive, not passed.
+    `health` (default: the journey's `[health]` table; the demo shop's data-flow-step="health"
+    and #submit when it has none) says which screen, which button and which fields. Following
+    the journey (not a fixed list of clicks) reaches the form through whatever screens a variant
+    puts before it. Returns None, and saves `{"reached": false, ...}`, when the screen was never
+    reached: the gate must call that inconclusive, not passed.
     """
     spec = journey or builtin_journey(f"demo-{product}")
+    where = health or spec.health
     out = browser_evidence_dir(run_dir, f"health-{product}", viewport_name)
-    context = new_context(browser, viewport_name)
+    context = new_context(browser, viewport_name, options)
     try:
         page = context.new_page()
-        record = run_journey(page, spec, out, viewport_name, base_url=base_url, stop_at=screen)
-        reached = bool(record.steps) and record.steps[-1].flow_marker == screen
+        record = run_journey(page, spec, out, viewport_name, base_url=base_url, stop_at=where)
+        reached = bool(record.steps) and where.is_on(record.steps[-1])
         if not (record.completed and reached):
             _write(out / "form-errors.json", {
                 "reached": False, "form_found": False, "expected_invalid": [],
-                "problems": [record.error or f"the {screen} screen was not reached"]})
+                "problems": [record.error or "the health-declaration screen "
+                             f"({_described(where)}) was not reached"]})
             return None
-        check = check_form_errors(page, submit=submit, screenshot_path=out / "form-errors.png",
-                                  **check_args)
+        # the journey may have followed the buyer into a new tab (blank ones stay unfollowed)
+        page = next((p for p in reversed(context.pages) if p.url == record.final_url), page)
+        check = check_form_errors(
+            page, submit=where.submit, form=where.form,
+            prepare=(lambda p: _prepare(p, where)) if where.prepare else None,
+            expect_invalid=where.expect_invalid,
+            screenshot_path=out / "form-errors.png", **check_args)
         _write(out / "form-errors.json", {"reached": True, **check.to_dict()})
         return check
     finally:
         context.close()
+
+
+def _prepare(page: Page, health: HealthSpec) -> None:
+    """Give the configured invalid answers before submitting (fill, check, choose, select)."""
+    for action in health.prepare:
+        loc = page.locator(action.selector or "").first
+        if action.do == "fill":
+            loc.fill(action.value or "")
+        elif action.do in ("check", "choose"):
+            loc.check()
+        elif action.do == "check_all":
+            for i in range(page.locator(action.selector or "").count()):
+                page.locator(action.selector or "").nth(i).check()
+        elif action.do == "select":
+            loc.select_option(action.value or "")
+        elif action.do == "click":  # the only others journey_spec.PREPARE_ACTIONS allows
+            loc.click()
+
+
+def _described(where: HealthSpec) -> str:
+    return ", ".join(f"{k} {v!r}" for k, v in (("marker", where.screen), ("path", where.path),
+                                               ("heading", where.heading)) if v)
 
 
 def _write(path: Path, payload: Mapping[str, Any]) -> None:

@@ -241,8 +241,11 @@ def _not_found_reasons(raw: dict[str, Any], selector: str | None,
     if selector and pattern and raw.get("selector_matches"):
         reasons.append(f"{raw['selector_matches']} element(s) match selector {selector!r} but "
                        f"none has text matching /{pattern}/")
-    else:
+    elif what:
         reasons.append(f"no notice matching {what} was found on the page")
+    else:
+        reasons.append("no notice was found on the page (no selector or text pattern was given "
+                       "to look for)")
     frames = (raw.get("searched") or {}).get("cross_origin_frames") or 0
     if frames:
         reasons.append(f"{frames} cross-origin frame(s) could not be searched")

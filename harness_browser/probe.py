@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from harness_browser.browser import chromium_executable, launch_args
+from harness_browser.options import BrowserOptions
 
 
 def probe() -> dict[str, Any]:
@@ -27,7 +28,8 @@ def probe() -> dict[str, Any]:
         with sync_playwright() as pw:
             exe = chromium_executable(bundled=pw.chromium.executable_path)
             result["executable"] = exe or pw.chromium.executable_path
-            browser = pw.chromium.launch(**launch_args(exe), timeout=30_000)
+            options = BrowserOptions.from_env()  # the launch a run would make
+            browser = pw.chromium.launch(**launch_args(exe, options), timeout=30_000)
             try:
                 result["version"] = browser.version
                 page = browser.new_page()

@@ -29,13 +29,19 @@ from playwright.sync_api import Error as PlaywrightError
 from harness.errors import ConfigError
 from harness_browser.browser import launch_browser
 from harness_browser.evidence import record_form_errors, record_journey
-from harness_browser.journey import Journey, builtin_journey, load_journey
+from harness_browser.journey import Journey, builtin_journey, discover_journeys, load_journey
+from harness_browser.options import BrowserOptions
 
 
 def product_journey(product: str, journeys_dir: Path | None) -> Journey:
-    """`<journeys dir>/<product>.toml` when given, else the demo shop's `demo-<product>`."""
+    """`<journeys dir>/<product>.toml` or `.py` when given, else the demo shop's
+    `demo-<product>`."""
     if journeys_dir is not None:
-        return load_journey(journeys_dir / f"{product}.toml")
+        found = discover_journeys(journeys_dir)
+        if product not in found:
+            raise ConfigError(f"{journeys_dir}: no journey for product {product!r} "
+                              f"(<product>.toml or .py); products: {', '.join(found)}")
+        return load_journey(found[product])
     return builtin_journey(f"demo-{product}")
 
 
@@ -57,14 +63,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def produce(browser: Browser, args: argparse.Namespace) -> list[dict[str, Any]]:
+def produce(browser: Browser, args: argparse.Namespace,
+            options: BrowserOptions | None = None) -> list[dict[str, Any]]:
     """Drive each item; returns one entry per item (folder, seconds, completed)."""
     done = []
     for product, viewport in args.journey:
         started = time.monotonic()
         record = record_journey(browser, run_dir=args.run_dir, viewport_name=viewport,
                                 journey=product_journey(product, args.journeys),
-                                base_url=args.base_url, folder=product)
+                                base_url=args.base_url, folder=product, options=options)
         done.append({"kind": "journey", "folder": f"{product}/{viewport}",
                      "seconds": round(time.monotonic() - started, 2),
                      "completed": record.completed})
@@ -72,7 +79,8 @@ def produce(browser: Browser, args: argparse.Namespace) -> list[dict[str, Any]]:
         started = time.monotonic()
         check = record_form_errors(browser, run_dir=args.run_dir, viewport_name=viewport,
                                    base_url=args.base_url, product=product,
-                                   journey=product_journey(product, args.journeys))
+                                   journey=product_journey(product, args.journeys),
+                                   options=options)
         done.append({"kind": "form-errors", "folder": f"health-{product}/{viewport}",
                      "seconds": round(time.monotonic() - started, 2),
                      "completed": check is not None})
@@ -82,10 +90,13 @@ def produce(browser: Browser, args: argparse.Namespace) -> list[dict[str, Any]]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        options = BrowserOptions.from_env()
+        for product, _ in [*args.journey, *args.form_errors]:
+            product_journey(product, args.journeys)  # every file valid before the browser
         with sync_playwright() as pw:
-            browser = launch_browser(pw)
+            browser = launch_browser(pw, options=options)
             try:
-                result = produce(browser, args)
+                result = produce(browser, args, options)
             finally:
                 browser.close()
     except ConfigError as exc:

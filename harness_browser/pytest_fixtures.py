@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from harness_browser.browser import chromium_executable, launch_args, new_context
+from harness_browser.options import BrowserOptions
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +39,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any],
                              playwright: Playwright) -> dict[str, Any]:
     """pytest-playwright's launch arguments plus the harness's executable and flags."""
     exe = chromium_executable(bundled=playwright.chromium.executable_path)
-    ours = launch_args(exe)
+    ours = launch_args(exe, BrowserOptions.from_env())
     ours.pop("headless")  # --headed stays pytest-playwright's to decide
     args = [*browser_type_launch_args.get("args", []), *ours["args"]]
     return {**browser_type_launch_args, **ours, "args": list(dict.fromkeys(args))}

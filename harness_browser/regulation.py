@@ -11,8 +11,6 @@ thresholds are in features/regulation and the judgement in harness/gates/regulat
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -20,14 +18,10 @@ from urllib.parse import urljoin
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from harness_browser.regulation_spec import RegulationSpec
 from harness_browser.steps import JourneyRecorder, Step, evaluate_retrying
 
 _JS = (Path(__file__).parent / "js" / "regulation.js").read_text(encoding="utf-8")
-# industry wording of the 可回溯 entry prompt: 「您即将进入投保流程……您在销售页面的操作将会被记录」
-TRACE_PATTERN = r"可回溯|即将进入投保流程|操作(?:将|会|将会)?被?(?:记录|录屏)"
-EXCLUSIONS_PATTERN = r"责任免除|免除责任|除外责任"
-SURRENDER_PATTERN = r"退保"
-POLICY_LINK_PATTERN = r"保单|polic"
 MAX_POLICY_LINKS = 3
 _ENTRY_JS = """(pattern) => {
   const re = new RegExp(pattern);
@@ -46,27 +40,6 @@ _LINKS_JS = """([pattern, max]) => { const re = new RegExp(pattern, 'i');
   return Array.from(document.querySelectorAll('a[href]')).filter((a) => a.getClientRects().length
     && (re.test(a.innerText) || re.test(a.getAttribute('href')))).map((a) => a.href)
     .filter((h) => /^https?:/.test(h)).slice(0, max); }"""
-
-
-@dataclass(frozen=True)
-class RegulationSpec:
-    """How to find the regulated things on a store (the journey file's [regulation] table)."""
-
-    traceability: str = TRACE_PATTERN
-    exclusions_selector: str | None = None
-    exclusions: str = EXCLUSIONS_PATTERN
-    surrender: str = SURRENDER_PATTERN
-    policy_link: str = POLICY_LINK_PATTERN
-
-    @classmethod
-    def from_table(cls, raw: Mapping[str, Any], source: str) -> RegulationSpec:
-        from harness.errors import ConfigError
-
-        unknown = set(raw) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ConfigError(f"{source}: [regulation] has unknown key(s) {sorted(unknown)}; "
-                              f"known: {', '.join(cls.__dataclass_fields__)}")
-        return cls(**{k: str(v) for k, v in raw.items()})
 
 
 class RegulationProbe:

@@ -5,8 +5,15 @@ journey).
 one JSON object from stdout. It measures only; a page that could not be loaded is reported
 (`error`, `http_status`) rather than raised, so the judge can say "could not check".
 
-    python -m harness_browser.spot notice URL --pattern REGEX [--selector CSS] --viewport phone ...
-    python -m harness_browser.spot steps JOURNEY.toml [--base-url URL] --viewport desktop --out DIR
+    python -m harness_browser.spot notice URL --pattern REGEX [--selector CSS] [--wait-for CSS]
+        --viewport phone ...
+    python -m harness_browser.spot steps JOURNEY.toml|.py [--base-url URL] --viewport desktop
+        --out DIR
+
+The page is measured once it has settled as a journey's screens do (load, no request in flight,
+a quiet DOM), and after `--wait-for` shows. A navigation that ends on Chromium's error page
+(chrome-error://: a redirect to a host that does not answer) is reported as not loaded. Browser
+options come from $HARNESS_BROWSER_OPTIONS (harness_browser.options).
 
 Exit 0 when the output was written (whatever it says), 2 on a usage error, 4 when the browser
 itself failed.
@@ -22,15 +29,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from harness.errors import ConfigError
 from harness_browser.browser import launch_browser, new_context, viewport
 from harness_browser.first_screen import check_first_screen
 from harness_browser.journey import load_journey, run_journey
+from harness_browser.options import BrowserOptions
+from harness_browser.steps import ERROR_PAGE_PREFIX, JourneyRecorder
 
 GOTO_TIMEOUT_MS = 30_000
+WAIT_FOR_TIMEOUT_MS = 15_000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     notice.add_argument("url")
     notice.add_argument("--pattern")
     notice.add_argument("--selector")
+    notice.add_argument("--wait-for", help="CSS selector to wait for before measuring")
     notice.add_argument("--viewport", action="append", required=True)
     notice.add_argument("--min-font-px", type=float, default=12.0)
     notice.add_argument("--min-contrast", type=float, default=4.5)
@@ -53,29 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def measure_notice(browser: Browser, args: argparse.Namespace) -> dict[str, Any]:
+def measure_notice(browser: Browser, args: argparse.Namespace,
+                   options: BrowserOptions) -> dict[str, Any]:
     """One fresh context per viewport; each entry says whether the page loaded."""
     results = []
     for name in args.viewport:
-        size = viewport(name)
+        size = viewport(name, options)
         entry: dict[str, Any] = {"viewport": name, "width": size.width, "height": size.height,
-                                 "http_status": None, "error": None, "check": None}
-        context = new_context(browser, name)
+                                 "http_status": None, "error": None, "check": None,
+                                 "waited_for": None}
+        context = new_context(browser, name, options)
         try:
-            page = context.new_page()
-            try:
-                response = page.goto(args.url, timeout=GOTO_TIMEOUT_MS)
-            except PlaywrightError as exc:
-                entry["error"] = f"the page did not load: {exc}".splitlines()[0][:500]
-                results.append(entry)
-                continue
-            entry["http_status"] = response.status if response is not None else None
-            shot = (args.screenshots / f"notice-{name}.png") if args.screenshots else None
-            entry["check"] = check_first_screen(
-                page, selector=args.selector, pattern=args.pattern,
-                min_font_px=args.min_font_px, min_contrast=args.min_contrast,
-                screenshot_path=shot).to_dict()
-            entry["check"].pop("measurement", None)  # every candidate: too much for a person
+            _measure_one(context.new_page(), args, entry)
         finally:
             context.close()
         results.append(entry)
@@ -83,11 +83,40 @@ def measure_notice(browser: Browser, args: argparse.Namespace) -> dict[str, Any]
             "thresholds": {"min_font_px": args.min_font_px, "min_contrast": args.min_contrast}}
 
 
-def measure_steps(browser: Browser, args: argparse.Namespace) -> dict[str, Any]:
+def _measure_one(page: Page, args: argparse.Namespace, entry: dict[str, Any]) -> None:
+    """Load, settle (and wait for --wait-for), then measure; fills `entry` in place."""
+    recorder = JourneyRecorder(page)  # counts the requests in flight from the first one
+    try:
+        try:
+            response = page.goto(args.url, timeout=GOTO_TIMEOUT_MS)
+        except PlaywrightError as exc:
+            entry["error"] = f"the page did not load: {exc}".splitlines()[0][:500]
+            return
+        entry["http_status"] = response.status if response is not None else None
+        recorder.settle()
+        if args.wait_for:
+            entry["waited_for"] = {"selector": args.wait_for,
+                                   "shown": recorder.wait_for(args.wait_for, WAIT_FOR_TIMEOUT_MS)}
+        if page.url.startswith(ERROR_PAGE_PREFIX):
+            entry["error"] = (f"the navigation ended on the browser's error page ({page.url}): "
+                              "a redirect to a host that did not answer")
+            return
+        shot = (args.screenshots / f"notice-{entry['viewport']}.png") if args.screenshots else None
+        entry["check"] = check_first_screen(
+            page, selector=args.selector or None, pattern=args.pattern or None,
+            min_font_px=args.min_font_px, min_contrast=args.min_contrast,
+            screenshot_path=shot).to_dict()
+        entry["check"].pop("measurement", None)  # every candidate: too much for a person
+    finally:
+        recorder.close()
+
+
+def measure_steps(browser: Browser, args: argparse.Namespace,
+                  options: BrowserOptions) -> dict[str, Any]:
     """Run the journey file; its journey.json (and screenshots) land in --out."""
     spec = load_journey(args.journey)
     out = args.out or Path(tempfile.mkdtemp(prefix="harness-check-steps-"))
-    context = new_context(browser, args.viewport)
+    context = new_context(browser, args.viewport, options)
     try:
         run_journey(context.new_page(), spec, out, args.viewport, base_url=args.base_url)
     finally:
@@ -98,16 +127,19 @@ def measure_steps(browser: Browser, args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "notice" and not (args.selector or args.pattern):
-        print("notice needs --pattern and/or --selector", file=sys.stderr)
+        print("notice needs a non-empty --pattern and/or --selector", file=sys.stderr)
         return 2
     try:
+        options = BrowserOptions.from_env()
         for name in ([args.viewport] if isinstance(args.viewport, str) else args.viewport):
-            viewport(name)
+            viewport(name, options)
+        if args.command == "steps":
+            load_journey(args.journey)  # a mistake in the file is exit 2 before any browser
         with sync_playwright() as pw:
-            browser = launch_browser(pw)
+            browser = launch_browser(pw, options=options)
             try:
                 measure = measure_notice if args.command == "notice" else measure_steps
-                result = measure(browser, args)
+                result = measure(browser, args, options)
             finally:
                 browser.close()
     except (ConfigError, ValueError) as exc:

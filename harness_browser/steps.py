@@ -1,9 +1,11 @@
 """Counting the screens a buyer goes through: the journey recorder.
 
-A step is a new screen reached by a buyer's action, where a screen is its route (no query, no
-hash), its main heading, a blocking dialog and an optional data-flow-step marker. Navigation
-events are never counted: single-page apps fire them for pushState, replaceState and hash
-changes that show the buyer nothing new, and a modal dialog is a new screen without any.
+A step is a new screen reached by a buyer's action, where a screen is its route (no query), its
+hash route (`#/insure`: hash-routed single-page apps; a plain anchor such as `#clauses` is not
+one), its main heading, a blocking dialog and an optional data-flow-step marker; a journey may
+name which of these parts identify its screens (IDENTITY_PARTS). Navigation events are never
+counted: single-page apps fire them for pushState, replaceState and hash changes that show the
+buyer nothing new, and a modal dialog is a new screen without any.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from harness_browser.journey_spec import IDENTITY_PARTS
 
 _JS_DIR = Path(__file__).parent / "js"
 _IDENTITY_JS = (_JS_DIR / "screen_identity.js").read_text(encoding="utf-8")
@@ -35,23 +39,51 @@ _FIELD_NAME_JS = """el => el.getAttribute('name') || el.id || el.getAttribute('a
   || el.getAttribute('placeholder') || el.tagName.toLowerCase()"""
 
 
-@dataclass(frozen=True)
+ERROR_PAGE_PREFIX = "chrome-error://"
+
+
+class BrowserErrorPage(RuntimeError):
+    """A navigation ended on Chromium's own error page: the store could not be reached."""
+
+
+@dataclass(frozen=True, eq=False)
 class Screen:
-    """The identity of what the buyer sees; equal screens are the same step."""
+    """The identity of what the buyer sees; screens equal in the parts that identify a screen
+    (`parts`, a subset of IDENTITY_PARTS) are the same step."""
 
     url_path: str
     heading: str | None
     flow_marker: str | None
     dialog: str | None = None
     dialog_marker: str | None = None
+    hash_route: str | None = None
+    parts: frozenset[str] = frozenset(IDENTITY_PARTS)
+
+    @property
+    def key(self) -> tuple[str | None, ...]:
+        """The identifying parts only (what equality and hashing use)."""
+        use = self.parts
+        return (self.url_path if "path" in use else None,
+                self.hash_route if "hash" in use else None,
+                self.heading if "heading" in use else None,
+                self.flow_marker if "marker" in use else None,
+                self.dialog if "dialog" in use else None,
+                self.dialog_marker if "dialog" in use or "marker" in use else None)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Screen) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
     @property
     def screen_id(self) -> str:
-        marker = self.dialog_marker or self.flow_marker
-        parts = [self.url_path, f"[{marker}]" if marker else "", self.heading or ""]
-        if self.dialog:
-            parts.append(f"dialog: {self.dialog}")
-        return " ".join(p for p in parts if p)
+        path, route, heading, marker, dialog, dialog_marker = self.key
+        shown = dialog_marker or marker
+        parts = [(path or "") + (route or ""), f"[{shown}]" if shown else "", heading or ""]
+        if dialog:
+            parts.append(f"dialog: {dialog}")
+        return " ".join(p for p in parts if p) or "(no identifying part)"
 
 
 @dataclass
@@ -66,6 +98,7 @@ class Step:
     flow_marker: str | None
     dialog: str | None
     counted: bool = True
+    hash_route: str | None = None
     fields_filled: list[str] = field(default_factory=list)
     screenshot: str | None = None
     settle_ms: float = 0.0
@@ -97,20 +130,28 @@ class Settle:
     the load event, then no request in flight (at most `network_idle_ms`), then a DOM without
     mutations for `dom_quiet_ms` (at most `dom_cap_ms`). An action after which the screen
     did not change waits up to `popup_grace_ms` more for a new tab: on a busy machine
-    Chromium's "popup" event can arrive after the old page has settled."""
+    Chromium's "popup" event can arrive after the old page has settled. A new tab still blank
+    (about:blank) after `blank_tab_ms` is not followed: window.open() that never loads."""
 
     load_timeout_ms: float = 15_000
     network_idle_ms: float = 1_500
     dom_quiet_ms: float = 150
     dom_cap_ms: float = 2_000
     popup_grace_ms: float = 500
+    blank_tab_ms: float = 3_000
 
 
 class JourneyRecorder:
     """Wraps a Page: performs the buyer's actions and records each new screen as a step."""
 
     def __init__(self, page: Page, out_dir: str | Path | None = None, *, journey: str = "",
-                 viewport: str = "", settle: Settle | None = None) -> None:
+                 viewport: str = "", settle: Settle | None = None,
+                 identity: tuple[str, ...] = IDENTITY_PARTS) -> None:
+        unknown = set(identity) - set(IDENTITY_PARTS)
+        if unknown or not identity:
+            raise ValueError(f"screen identity parts {sorted(unknown)}: use some of "
+                             f"{', '.join(IDENTITY_PARTS)}")
+        self.identity = frozenset(identity)
         self.page = page
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.journey = journey
@@ -136,6 +177,7 @@ class JourneyRecorder:
     def begin(self, description: str = "start") -> Step:
         """Record the screen the journey starts on as step 0 (never counted)."""
         self.settle()
+        self.raise_on_error_page()
         return self._record(description, self.screen(), counted=False, index=0, settle_ms=0.0)
 
     def advance(self, description: str, action: Callable[[], object], *,
@@ -153,10 +195,11 @@ class JourneyRecorder:
         settle_ms = self.settle()  # also lets a "popup" event arrive
         if len(self._popups) == popups and self.screen() == self._screen:
             settle_ms += self._wait_for_popup(popups)
-        new_tab = len(self._popups) > popups
+        new_tab = len(self._popups) > popups and self._loads(self._popups[-1])
         if new_tab:  # a cashier or document opened in a new tab: the buyer follows it
             self._switch_to(self._popups[-1])
             settle_ms += self.settle()
+        self.raise_on_error_page()
         screen = self.screen()
         changed = screen != self._screen
         revisit = changed and screen in self._seen
@@ -175,12 +218,12 @@ class JourneyRecorder:
         """Type a value as the buyer would and note the field on the current screen."""
         loc = self._locator(target)
         loc.fill(value)
-        self._note_field(loc)
+        self.note_field(loc)
 
     def check(self, target: Locator | str) -> None:
         loc = self._locator(target)
         loc.check()
-        self._note_field(loc)
+        self.note_field(loc)
 
     def choose(self, target: Locator | str) -> None:
         """Pick a radio button."""
@@ -193,13 +236,24 @@ class JourneyRecorder:
         for i in range(count):
             item = loc.nth(i)
             item.check()
-            self._note_field(item)
+            self.note_field(item)
         return count
 
     def select(self, target: Locator | str, value: str) -> None:
         loc = self._locator(target)
         loc.select_option(value)
-        self._note_field(loc)
+        self.note_field(loc)
+
+    def wait_for(self, selector: str, timeout_ms: float) -> bool:
+        """Wait until `selector` is visible (a single-page app still drawing), then settle;
+        False when it never showed (the check that follows says what it found)."""
+        shown = True
+        try:
+            self.page.locator(selector).first.wait_for(state="visible", timeout=timeout_ms)
+        except PlaywrightTimeout:
+            shown = False
+        self.settle()
+        return shown
 
     def finish(self, *, completed: bool = True, error: str | None = None) -> JourneyRecord:
         """The record so far: step_count counts the counted steps after the start screen."""
@@ -233,6 +287,22 @@ class JourneyRecorder:
             self.page.wait_for_timeout(25)
         return (time.monotonic() - start) * 1000
 
+    def _loads(self, popup: Page) -> bool:
+        """False for a tab that stays blank (window.open() without a page) `blank_tab_ms`."""
+        deadline = time.monotonic() + self.settle_caps.blank_tab_ms / 1000
+        while _safe_url(popup) in ("", "about:blank", None) and time.monotonic() < deadline:
+            if popup.is_closed():
+                return False
+            self.page.wait_for_timeout(25)
+        return _safe_url(popup) not in ("", "about:blank", None) and not popup.is_closed()
+
+    def raise_on_error_page(self) -> None:
+        """BrowserErrorPage when the page is Chromium's error page (DNS, refused, TLS...)."""
+        url = _safe_url(self.page) or ""
+        if url.startswith(ERROR_PAGE_PREFIX):
+            raise BrowserErrorPage(f"the browser shows its error page ({url}): the store did not "
+                                   "answer (name not resolved, connection refused or TLS)")
+
     def _popup_opened(self, popup: Page) -> None:
         self._popups.append(popup)
 
@@ -247,7 +317,8 @@ class JourneyRecorder:
         raw = evaluate_retrying(self.page, _IDENTITY_JS, None)
         return Screen(url_path=raw["url_path"], heading=raw["heading"],
                       flow_marker=raw["flow_marker"], dialog=raw["dialog"],
-                      dialog_marker=raw["dialog_marker"])
+                      dialog_marker=raw["dialog_marker"], hash_route=raw["hash_route"],
+                      parts=self.identity)
 
     def settle(self) -> float:
         """Wait for load, a short network-idle window and a quiet DOM; returns ms waited."""
@@ -268,7 +339,8 @@ class JourneyRecorder:
         step = Step(index=index, description=description, screen_id=screen.screen_id,
                     url_path=screen.url_path, heading=screen.heading,
                     flow_marker=screen.dialog_marker or screen.flow_marker,
-                    dialog=screen.dialog, counted=counted, settle_ms=round(settle_ms, 1))
+                    dialog=screen.dialog, counted=counted, settle_ms=round(settle_ms, 1),
+                    hash_route=screen.hash_route)
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             path = self.out_dir / f"step-{index:02d}.png"
@@ -290,7 +362,7 @@ class JourneyRecorder:
     def _locator(self, target: Locator | str) -> Locator:
         return self.page.locator(target) if isinstance(target, str) else target
 
-    def _note_field(self, loc: Locator) -> None:
+    def note_field(self, loc: Locator) -> None:
         if self._screen is None:
             self.begin()
         name = str(loc.evaluate(_FIELD_NAME_JS))

@@ -1,6 +1,7 @@
 """`harness check`: spot-check one page or one journey, without a whole gate run.
 
-    harness check notice URL --text PATTERN [--selector CSS] [--viewport WxH|NAME ...] [--json]
+    harness check notice URL --text PATTERN [--selector CSS] [--wait-for CSS]
+                         [--viewport WxH|NAME ...] [--json]
     harness check steps JOURNEY_FILE [--base-url URL] [--viewport NAME] [--json]
 
 The browser runs in a child process (`python -m harness_browser.spot`), so this command, like the
@@ -8,7 +9,9 @@ rest of
 the judge, never loads Playwright; the measurement it prints is judged here by the same gates
 as the features. Exit 0 passed, 1 failed, 3 could not check (the page did not load or answered
 an HTTP error, a journey did not get to the end), 2 usage error, 4 the browser failed. A notice
-that is not on a page that did load is FAILED: a person would not see it.
+that is not on a page that did load is FAILED: a person would not see it; a navigation that
+ended on the browser's own error page could not be checked. The page is measured once it has
+settled (load, no request in flight, a quiet DOM) and, with --wait-for, once that selector shows.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from harness.gates.browser import flow_length_gate, notice_spot_gate
 from harness.model import ExitCode, Outcome, Status
 from harness.readers.browser import read_journey, read_notice_spots
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_VIEWPORTS = ("desktop", "desktop-hd", "phone", "phone-small", "wechat")
 CHILD_TIMEOUT_S = 60.0
 _LABEL = {Status.PASSED: "PASSED", Status.FAILED: "FAILED",
@@ -42,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     notice.add_argument("url", help="http(s) URL of the page that must show the notice")
     notice.add_argument("--text", help="regular expression the notice's text matches")
     notice.add_argument("--selector", help="CSS selector of the notice")
+    notice.add_argument("--wait-for", metavar="CSS",
+                        help="wait until this selector is visible before measuring (a "
+                             "single-page app that draws late)")
     notice.add_argument("--viewport", action="append", dest="viewports", metavar="WxH|NAME",
                         help="repeatable; default: " + ", ".join(DEFAULT_VIEWPORTS))
     notice.add_argument("--min-font-px", type=float, default=12.0)
@@ -50,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     notice.add_argument("--json", action="store_true", help="print JSON instead of text")
     steps = sub.add_parser("steps", help="how many steps does a journey file take?")
     steps.add_argument("journey", type=Path,
-                       help="journey TOML file (see harness_browser/README.md)")
+                       help="journey file: .toml, or .py defining journey(page, base_url)")
     steps.add_argument("--base-url", help="http(s) URL the journey's relative URLs join to")
     steps.add_argument("--viewport", default="desktop")
     steps.add_argument("--max-steps", type=int, default=5,
@@ -73,7 +78,7 @@ def check_notice(args: argparse.Namespace) -> dict[str, Any]:
     """Measure the notice at each viewport in one child browser, judge each viewport."""
     require_http_url(args.url, "URL")
     if not (args.text or args.selector):
-        raise ConfigError("check notice needs --text PATTERN and/or --selector CSS")
+        raise ConfigError("check notice needs a non-empty --text PATTERN and/or --selector CSS")
     try:
         re.compile(args.text or "")
     except re.error as exc:
@@ -83,6 +88,7 @@ def check_notice(args: argparse.Namespace) -> dict[str, Any]:
                "--min-contrast", str(args.min_contrast)]
     command += ["--pattern", args.text] if args.text else []
     command += ["--selector", args.selector] if args.selector else []
+    command += ["--wait-for", args.wait_for] if args.wait_for else []
     command += [arg for name in viewports for arg in ("--viewport", name)]
     if args.screenshots:
         command += ["--screenshots", str(args.screenshots)]
@@ -148,8 +154,8 @@ def _measure(arguments: list[str], timeout_s: float) -> dict[str, Any]:
     """Run `python -m harness_browser.spot ARGUMENTS` and parse its one JSON object."""
     command = [sys.executable, "-m", "harness_browser.spot", *arguments]
     try:
-        done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              timeout=timeout_s, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
+                              check=False)
     except subprocess.TimeoutExpired as exc:
         raise ToolError(f"the browser did not finish within {timeout_s:g} s") from exc
     if done.returncode == 2:

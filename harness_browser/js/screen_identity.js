@@ -1,4 +1,5 @@
-// What screen is the buyer looking at? Route (no query, no hash), main heading, blocking dialog,
+// What screen is the buyer looking at? Route (no query), hash route (#/insure, #!/pay: the path
+// part only; a plain anchor such as #clauses is not a route), main heading, blocking dialog,
 // data-flow-step marker. Navigation events are deliberately not used: pushState, replaceState
 // and hash changes fire them without the buyer seeing a new screen.
 () => {
@@ -26,8 +27,10 @@
   const markerEl = Array.from(document.querySelectorAll('[data-flow-step]'))
     .find((el) => shown(el) && el !== dialog && !(dialog && dialog.contains(el)));
   const h1 = Array.from(document.querySelectorAll('h1')).find(shown);
+  const hash = location.hash.match(/^#!?(\/[^?]*)/);
   return {
     url_path: location.pathname,
+    hash_route: hash ? '#' + (hash[1].replace(/\/+$/, '') || '/') : null,
     heading: h1 ? norm(h1.textContent).slice(0, 120) : null,
     flow_marker: markerEl ? markerEl.getAttribute('data-flow-step') : null,
     dialog: dialog ? (label(dialog) || 'dialog') : null,

@@ -109,3 +109,36 @@ def test_steps_against_a_store_that_is_not_there_could_not_be_checked() -> None:
     assert done.returncode == 3
     report = as_json(done)
     assert report["status"] == "could not check" and not report["completed"]
+
+
+@pytest.mark.browser
+def test_check_notice_waits_for_a_single_page_app_to_draw(site: str) -> None:
+    done = harness("notice", f"{site}/spa/hash.html?late=1#/insure", "--text", r"犹豫期为\d+天",
+                   "--wait-for", "#cooling", "--viewport", "desktop", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert as_json(done)["viewports"][0]["passed"]
+
+
+@pytest.mark.browser
+def test_a_redirect_to_the_browsers_error_page_could_not_be_checked(site: str) -> None:
+    done = harness("notice", f"{site}/spa/broken_redirect.html", "--text", PATTERN,
+                   "--viewport", "desktop", "--json")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "error page" in as_json(done)["reasons"][0]
+
+
+def test_a_journey_file_with_a_bad_key_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "x.toml"
+    bad.write_text('name = "x"\nstart = "/"\nactions = "click"\n', encoding="utf-8")
+    done = harness("steps", str(bad), "--base-url", "http://127.0.0.1:1/")
+    assert done.returncode == 2 and str(bad) in done.stderr and "actions" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.browser
+def test_steps_counts_a_python_journey(site: str) -> None:
+    journey = str(Path(__file__).parent / "journeys" / "h5.py")
+    done = harness("steps", journey, "--base-url", site, "--viewport", "phone", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = as_json(done)
+    assert report["step_count"] == 3 and report["steps"][2]["screen_id"].endswith("#/insure")

@@ -185,3 +185,10 @@ def test_desktop_page_on_a_phone_is_zoomed_out_and_too_small(chromium: Browser, 
     assert check.viewport["scale"] < 0.5
     assert check.min_font_px is not None and check.min_font_px < 8
     assert not check.passed and "minimum 12 px" in check.reasons[0]
+
+
+def test_a_notice_not_found_without_anything_to_look_for_reads_correctly() -> None:
+    check = interpret({"candidates": []}, selector=None, pattern="", min_font_px=12,
+                      min_contrast=4.5)
+    assert not check.found and "  " not in check.reasons[0]
+    assert check.reasons[0].startswith("no notice was found on the page")

@@ -94,19 +94,47 @@ def test_stop_at_leaves_the_page_on_that_screen(chromium: Browser, shop_site: st
         context.close()
 
 
+_CLICK = [{"do": "click", "selector": "a"}]
+
+
 @pytest.mark.parametrize(("data", "message"), [
-    ({"start": "/", "actions": [{"do": "click", "selector": "a"}]}, "'name'"),
+    ({"start": "/", "actions": _CLICK}, "name is required"),
     ({"name": "x", "start": "/", "actions": []}, "no [[actions]]"),
     ({"name": "x", "start": "/", "actions": [{"do": "tap", "selector": "a"}]},
-     "actions[0]: 'do' is 'tap'"),
+     "actions[0].do: 'tap' is not an action"),
     ({"name": "x", "start": "/", "actions": [{"do": "fill", "selector": "a"}]},
      "'fill' needs value"),
     ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a", "oops": 1}]},
-     "unknown field(s) ['oops']"),
+     "actions[0]: unknown key(s) ['oops']"),
     ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a", "advance": "yes"}]},
-     "advance must be true or false"),
-    ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": "a"}],
-      "notice": {"screen": "application"}}, "[notice] needs selector"),
+     "actions[0].advance: must be true or false"),
+    ({"name": "x", "start": "/", "actions": [{"do": "click", "selector": ["a"]}]},
+     "actions[0].selector: must be a string"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "notice": {"screen": "application"}},
+     "[notice] needs selector"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "notice": {"pattern": "犹豫期"}},
+     "[notice] needs screen, path or heading"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "notice": {"pattern": "(", "screen": "a"}},
+     "[notice] pattern is not a regular expression"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "notice": {"pattern": "x", "path": 3}},
+     "[notice] path must be a string"),
+    ({"name": "x", "start": "/", "actions": "click"}, "actions must be a list"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "stepz": 1}, "unknown key(s) ['stepz']"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "screen": {"identity": ["url"]}},
+     "[screen] identity must be a non-empty list"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "screen": {"parts": ["path"]}},
+     "[screen] has unknown key(s) ['parts']"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "health": {"submit": "#go"}},
+     "[health] needs screen, path or heading"),
+    ({"name": "x", "start": "/", "actions": _CLICK,
+      "health": {"screen": "h", "prepare": [{"do": "read", "selector": "a", "name": "n"}]}},
+     "health.prepare[0].do: 'read' gives no answer"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "viewports": "phone"},
+     "viewports must be a list"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "not_applicable": ["REQ-HEALTH-ERRORS"]},
+     "[not_applicable] maps a criterion"),
+    ({"name": "x", "start": "/", "actions": _CLICK, "regulation": {"surrender": 3}},
+     "[regulation] surrender must be a non-empty string"),
 ])
 def test_journey_file_errors_name_the_place(data: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError) as err:
