@@ -24,6 +24,7 @@ from typing import Any
 import tests
 from tests.stores.h5shop.api import SHOP_HOST
 
+PROJECT_FILES = Path(__file__).parent / "project_files"
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
 
 
@@ -49,6 +50,22 @@ class H5ShopHandle:
     @property
     def host_rules(self) -> str:
         return f"--host-resolver-rules=MAP {SHOP_HOST} 127.0.0.1:{self.port}"
+
+    def write_project(self, project_dir: str | Path) -> Path:
+        """Put the QA engineer's files for this store (project_files/: journeys/,
+        loadtests/ and a harness.toml for this run's port and database) into `project_dir`;
+        returns the harness.toml written (replacing any there)."""
+        project = Path(project_dir)
+        for folder in ("journeys", "loadtests"):
+            shutil.copytree(PROJECT_FILES / folder, project / folder, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        query = (PROJECT_FILES / "integrity.sql").read_text(encoding="utf-8")
+        sql = "\n".join(line for line in query.splitlines() if not line.startswith("--"))
+        text = (PROJECT_FILES / "harness.toml.tmpl").read_text(encoding="utf-8").format(
+            shop_port=self.port, db_path=self.db_path.resolve(), integrity_sql=sql.strip())
+        config = project / "harness.toml"
+        config.write_text(text, encoding="utf-8")
+        return config
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """SIGTERM to the process group, SIGKILL after `timeout_s`; removes a temporary db."""
