@@ -41,7 +41,7 @@ class H5ShopHandle:
     variant: str
     process: subprocess.Popen[bytes] = field(repr=False)
     log_path: Path
-    _temp_dir: Path | None = field(default=None, repr=False)
+    work_dir: Path | None = field(default=None, repr=False)  # log, ready file, temporary db
 
     @property
     def browser_url(self) -> str:
@@ -68,7 +68,8 @@ class H5ShopHandle:
         return config
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        """SIGTERM to the process group, SIGKILL after `timeout_s`; removes a temporary db."""
+        """SIGTERM to the process group, SIGKILL after `timeout_s`; removes the work folder
+        (with the database when it was a temporary one)."""
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
@@ -78,9 +79,9 @@ class H5ShopHandle:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout_s)
-        if self._temp_dir is not None:
-            shutil.rmtree(self._temp_dir, ignore_errors=True)
-            self._temp_dir = None
+        if self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            self.work_dir = None
 
     def __enter__(self) -> H5ShopHandle:
         return self
@@ -114,13 +115,14 @@ def start_h5shop(variant: str = "good", db_path: str | Path | None = None, *, po
         handle = H5ShopHandle(url=ready["url"], cashier_url=ready["cashier_url"],
                               port=ready["port"], cashier_port=ready["cashier_port"],
                               db_path=db, variant=variant, process=proc, log_path=log_path,
-                              _temp_dir=work if db_path is None else None)
+                              work_dir=work)
         return handle
     finally:
         if handle is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], ready_file: Path, log_path: Path,
