@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 
 from tests.stores.h5shop import H5ShopHandle
+from tests.stores.h5shop.handle import PROJECT_FILES
 
-PROJECT_FILES = Path(__file__).resolve().parent.parent / "stores" / "h5shop" / "project_files"
 API = "/h5/api/v2"
 LOGIN = {"loginName": "qa-tester", "password": "h5-pass-2026"}
 APPLICANT = {"name": "张三", "idNo": "11010519850615201X", "mobile": "13800138000"}

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from harness.settings import load_settings
+from harness_load.reconciliation import IntegritySource
+from harness_load.store_records import StoreRow, sql_rows
 from tests.store2.buyer import API, HEALTHY, LOGIN, Buyer, Purchase, integrity_rows
 from tests.stores.h5shop import H5ShopHandle, start_h5shop
 
@@ -131,3 +135,19 @@ def test_lost_policies_issues_no_policy_for_every_fifth_payment(variant: str,
     assert [i for i, p in enumerate(bought)
             if exported[p.order_no]["policy_number"] == ""] == lost
     assert all(issued[p.order_no] in (None, p.policy_no) for p in bought)
+
+
+def test_the_project_files_configure_a_gate_for_this_store(shop: H5ShopHandle, buyer: Buyer,
+                                                           tmp_path: Path) -> None:
+    bought = buyer.buy()
+    config = shop.write_project(tmp_path)
+    settings = load_settings(tmp_path)
+    assert settings.source == str(config)
+    assert settings.get("target.url") == shop.url
+    assert settings.get("load.user_classes") == ["MedicalBuyer"]
+    assert (tmp_path / settings.text("load.locustfile")).is_file()
+    assert (tmp_path / "journeys" / "medical.toml").is_file()
+    assert settings.table("browser")["args"] == [shop.host_rules]
+    source = IntegritySource.from_mapping(settings.table("integrity"), "[integrity]")
+    rows = sql_rows(str(source.url), str(source.query), since_ms=None)
+    assert StoreRow(bought.order_no, bought.policy_no, 35800) in rows

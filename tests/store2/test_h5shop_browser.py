@@ -13,9 +13,10 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from harness_browser.browser import chromium_executable, launch_args
-from tests.store2.buyer import PROJECT_FILES, integrity_rows
+from tests.store2.buyer import integrity_rows
 from tests.store2.journey_driver import load_actions, play
 from tests.stores.h5shop import H5ShopHandle, start_h5shop
+from tests.stores.h5shop.handle import PROJECT_FILES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -111,9 +112,10 @@ def test_notice_below_fold_pushes_the_notice_under_the_first_screen(
 def test_unanswered_health_questions_are_explained_next_to_each_question(
         open_shop: Callable[..., AbstractContextManager[Page]]) -> None:
     with open_shop("good", "desktop") as page:
-        play(page, JOURNEY, page.shop.url, stop_at="#/inform")  # type: ignore[attr-defined]
+        health = JOURNEY["health"]  # what the gate's health-declaration check uses
+        play(page, JOURNEY, page.shop.url, stop_at=health["path"])  # type: ignore[attr-defined]
         page.locator("input[type=radio][name=h2][value=N]").check()
-        page.locator(".inform-next").click()
+        page.locator(health["submit"]).click()
         page.wait_for_selector("[role=alert]")
         groups = page.evaluate("""() => Array.from(document.querySelectorAll('[role=radiogroup]'))
           .map((g) => [g.getAttribute('aria-invalid'), g.getAttribute('aria-describedby') &&

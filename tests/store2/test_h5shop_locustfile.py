@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.store2.buyer import PROJECT_FILES, integrity_rows
+from tests.store2.buyer import integrity_rows
 from tests.stores.h5shop import start_h5shop
+from tests.stores.h5shop.handle import PROJECT_FILES
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("harness_load.api", reason="the load helper's record_purchase module")

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from harness_browser.journey import load_journey
-from tests.store2.buyer import PROJECT_FILES
+from tests.stores.h5shop.handle import PROJECT_FILES
 from tests.stores.h5shop.store import Store
 
 

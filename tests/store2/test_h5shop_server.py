@@ -41,7 +41,10 @@ def test_a_given_db_file_is_kept_and_reused(tmp_path: os.PathLike[str]) -> None:
     db = os.path.join(tmp_path, "shop.sqlite3")
     with start_h5shop("notice-below-fold", db_path=db) as shop:
         assert shop.variant == "notice-below-fold"
+        work = shop.work_dir
+        assert work is not None and (work / "server.log").is_file()
     assert os.path.isfile(db)
+    assert not work.exists()  # the log and ready file go, the given database stays
     with start_h5shop("good", db_path=db):
         pass
     assert os.path.isfile(db)

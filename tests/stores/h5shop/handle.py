@@ -24,6 +24,7 @@ from typing import Any
 import tests
 from tests.stores.h5shop.api import SHOP_HOST
 
+PROJECT_FILES = Path(__file__).parent / "project_files"
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
 
 
@@ -40,7 +41,7 @@ class H5ShopHandle:
     variant: str
     process: subprocess.Popen[bytes] = field(repr=False)
     log_path: Path
-    _temp_dir: Path | None = field(default=None, repr=False)
+    work_dir: Path | None = field(default=None, repr=False)  # log, ready file, temporary db
 
     @property
     def browser_url(self) -> str:
@@ -50,8 +51,25 @@ class H5ShopHandle:
     def host_rules(self) -> str:
         return f"--host-resolver-rules=MAP {SHOP_HOST} 127.0.0.1:{self.port}"
 
+    def write_project(self, project_dir: str | Path) -> Path:
+        """Put the QA engineer's files for this store (project_files/: journeys/,
+        loadtests/ and a harness.toml for this run's port and database) into `project_dir`;
+        returns the harness.toml written (replacing any there)."""
+        project = Path(project_dir)
+        for folder in ("journeys", "loadtests"):
+            shutil.copytree(PROJECT_FILES / folder, project / folder, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        query = (PROJECT_FILES / "integrity.sql").read_text(encoding="utf-8")
+        sql = "\n".join(line for line in query.splitlines() if not line.startswith("--"))
+        text = (PROJECT_FILES / "harness.toml.tmpl").read_text(encoding="utf-8").format(
+            shop_port=self.port, db_path=self.db_path.resolve(), integrity_sql=sql.strip())
+        config = project / "harness.toml"
+        config.write_text(text, encoding="utf-8")
+        return config
+
     def stop(self, timeout_s: float = 10.0) -> None:
-        """SIGTERM to the process group, SIGKILL after `timeout_s`; removes a temporary db."""
+        """SIGTERM to the process group, SIGKILL after `timeout_s`; removes the work folder
+        (with the database when it was a temporary one)."""
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
@@ -61,9 +79,9 @@ class H5ShopHandle:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout_s)
-        if self._temp_dir is not None:
-            shutil.rmtree(self._temp_dir, ignore_errors=True)
-            self._temp_dir = None
+        if self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            self.work_dir = None
 
     def __enter__(self) -> H5ShopHandle:
         return self
@@ -97,13 +115,14 @@ def start_h5shop(variant: str = "good", db_path: str | Path | None = None, *, po
         handle = H5ShopHandle(url=ready["url"], cashier_url=ready["cashier_url"],
                               port=ready["port"], cashier_port=ready["cashier_port"],
                               db_path=db, variant=variant, process=proc, log_path=log_path,
-                              _temp_dir=work if db_path is None else None)
+                              work_dir=work)
         return handle
     finally:
         if handle is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], ready_file: Path, log_path: Path,

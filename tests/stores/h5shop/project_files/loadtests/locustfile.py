@@ -55,7 +55,7 @@ class MedicalBuyer(HttpUser):
         think("pay")
         cashier = urlsplit(paying["cashierUrl"])
         paid = self.client.post(f"{cashier.scheme}://{cashier.netloc}/pay/confirm",
-                                json={"order": order_no}, name="cashier pay")
+                                json={"order": order_no}, name="pay")
         paid.raise_for_status()
         policy = data_of(self.client.get(f"{API}/policy/{order_no}", name="policy"))
         record_purchase(order_no, policy["policyNo"], paid.json()["paidFen"],
