@@ -6,8 +6,10 @@ PY := .venv/bin/python
 setup:
 	@scripts/setup.sh
 
+# the path a user takes: make a gate project (here, the demo shop's example), then run it
 demo: setup
-	$(PY) -m harness run
+	$(PY) -m harness init --example demo --force demo-project >/dev/null
+	cd demo-project && ../$(PY) -m harness run
 
 # the fast part in parallel, then the whole-gate tests one at a time (a busy machine would
 # make their load tests invalid, which the gate rightly reports as INCONCLUSIVE)
@@ -17,7 +19,7 @@ test:
 	$(PY) -m pytest -m gate tests
 
 lint: setup
-	$(PY) -m ruff check harness harness_demo_shop harness_browser harness_load features tests bench
+	$(PY) -m ruff check harness harness_steps harness_demo_shop harness_browser harness_load tests bench
 	$(PY) -m mypy
 	.venv/bin/lint-imports
 
@@ -29,4 +31,4 @@ bench: setup
 	$(PY) bench/bench_gate.py
 
 clean:
-	rm -rf reports/2* reports/latest .pytest_cache
+	rm -rf reports/2* reports/latest demo-project .pytest_cache

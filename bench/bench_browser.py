@@ -80,14 +80,26 @@ def bare_loads(pages: list[tuple[str, list[str]]], workers: int, tmp: Path) -> f
     return time.monotonic() - started
 
 
+def demo_project(tmp: Path) -> Path:
+    """The demo shop's gate project, made as a user makes it (`harness init --example demo`)."""
+    project = tmp / "project"
+    if not project.is_dir():
+        subprocess.run([sys.executable, "-m", "harness", "init", "--example", "demo",
+                        str(project)], cwd=ROOT, capture_output=True, check=True, timeout=120)
+    return project
+
+
 def bench_once(base_url: str, workers: int, areas: tuple[str, ...], tmp: Path) -> dict[str, Any]:
     run = new_run_dir(tmp / f"w{workers}", "bench-browser")
-    items = needed_evidence(areas)
+    project = demo_project(tmp)
+    features, journeys = project / "features", project / "journeys"
+    items = needed_evidence(features, areas)
     started = time.monotonic()
-    browser_phase(base_url, run, areas, workers)
+    browser_phase(base_url, run, features, areas, workers, journeys)
     phase_s = time.monotonic() - started
     started = time.monotonic()
-    code = run_features(run, target=base_url, offline=False, selected=areas)
+    code = run_features(run, features, target=base_url, offline=False, selected=areas,
+                        journeys=journeys)
     features_s = time.monotonic() - started
     marker = json.loads((run.raw / "browser" / ".produced").read_text(encoding="utf-8"))
     per_check = [float(p["seconds"]) for p in marker["produced"]]

@@ -33,10 +33,14 @@ def calibrate() -> float:
 
 
 def run_gate(variant: str, reports: Path) -> tuple[float, dict[str, float], int]:
+    """`harness run` in a demo project made by `harness init --example demo` (not timed)."""
+    project = reports.parent / "project"
+    subprocess.run([sys.executable, "-m", "harness", "init", "--example", "demo", str(project)],
+                   cwd=ROOT, capture_output=True, check=True, timeout=120)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "harness", "run", "--variant", variant,
-                           "--reports", str(reports)], cwd=ROOT, capture_output=True, text=True,
-                          check=False, timeout=900)
+                           "--reports", str(reports)], cwd=project, capture_output=True,
+                          text=True, check=False, timeout=900)
     wall = time.perf_counter() - started
     info = json.loads(((reports / "latest").resolve() / "run.json").read_text())
     return wall, info["phases_s"], done.returncode
@@ -50,7 +54,7 @@ def main() -> int:
     for index in range(args.runs):
         before = calibrate()
         with tempfile.TemporaryDirectory(prefix="bench-gate-") as tmp:
-            wall, phases, code = run_gate(args.variant, Path(tmp))
+            wall, phases, code = run_gate(args.variant, Path(tmp) / "reports")
         baseline = (before + calibrate()) / 2
         print(f"run {index + 1}: harness run --variant {args.variant} -> exit {code}, "
               f"load average {os.getloadavg()[0]:.1f}")

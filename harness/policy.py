@@ -12,9 +12,11 @@ Waivers live in a TOML file:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.errors import ConfigError
 from harness.model import Severity, Waiver
@@ -40,26 +42,86 @@ class Policy:
         return [w for w in self.waivers if dt.date.fromisoformat(w.expires) < today]
 
 
+WAIVER_KEYS = ("criterion", "approver", "reason", "expires")
+
+
 def read_waivers(path: Path) -> tuple[Waiver, ...]:
-    """Parse a waivers TOML file; every field is required and the expiry must be a date."""
+    """Parse a waivers TOML file (UTF-8): only `[[waiver]]` tables, each with exactly the
+    keys criterion, approver, reason and expires (a date). Anything else is a ConfigError
+    naming the file, the waiver and the key, and what to write instead."""
+    data = _load_toml(path)
+    unknown = [k for k in data if k != "waiver"]
+    if unknown:
+        raise ConfigError(f"{path}: unknown table or key {unknown[0]!r}"
+                          f"{_did_you_mean(unknown[0], ('waiver',))}: each waiver is a "
+                          "[[waiver]] table")
+    entries = data.get("waiver", [])
+    if isinstance(entries, dict):
+        raise ConfigError(f"{path}: [waiver] is written with single brackets; write each "
+                          "waiver as [[waiver]] (double brackets: a list of waivers)")
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: waiver = {entries!r} is not a table; write each waiver "
+                          "as a [[waiver]] table")
+    return tuple(_waiver(path, index, entry) for index, entry in enumerate(entries, start=1))
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the waivers file: {exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 (byte {exc.start}); save the waivers file "
+                          "as UTF-8 (from GBK: iconv -f GBK -t UTF-8)") from exc
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    waivers = []
-    for index, entry in enumerate(data.get("waiver", []), start=1):
-        missing = [k for k in ("criterion", "approver", "reason", "expires") if not entry.get(k)]
-        if missing:
-            raise ConfigError(f"{path}: waiver #{index} lacks {', '.join(missing)}: a waiver "
-                              "names the criterion, an approver, a reason and an expiry date")
-        expires = str(entry["expires"])
-        try:
-            dt.date.fromisoformat(expires)
-        except ValueError as exc:
-            raise ConfigError(f"{path}: waiver #{index}: expires={expires!r} is not a date "
-                              "(YYYY-MM-DD)") from exc
-        waivers.append(Waiver(criterion_id=str(entry["criterion"]), approver=str(entry["approver"]),
-                              reason=str(entry["reason"]), expires=expires))
-    return tuple(waivers)
+
+
+def _waiver(path: Path, index: int, entry: object) -> Waiver:
+    where = f"{path}: waiver #{index}"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} is {entry!r}, not a table; write it as a [[waiver]] table")
+    unknown = [k for k in entry if k not in WAIVER_KEYS]
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}"
+                          f"{_did_you_mean(unknown[0], WAIVER_KEYS)}; the keys are "
+                          f"{', '.join(WAIVER_KEYS)}")
+    missing = [k for k in WAIVER_KEYS if entry.get(k) in (None, "")]
+    if missing:
+        raise ConfigError(f"{where} lacks {', '.join(missing)}: a waiver names the criterion, "
+                          "an approver, a reason and an expiry date")
+    for key in ("criterion", "approver", "reason"):
+        if not isinstance(entry[key], str):
+            raise ConfigError(f"{where}: {key} = {entry[key]!r} must be a string in quotes")
+    expires = entry["expires"]
+    if isinstance(expires, dt.datetime) or not isinstance(expires, dt.date | str):
+        raise ConfigError(f"{where}: expires = {expires!r} must be a date (YYYY-MM-DD)")
+    try:
+        dt.date.fromisoformat(str(expires))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: expires={str(expires)!r} is not a date "
+                          "(YYYY-MM-DD)") from exc
+    return Waiver(criterion_id=entry["criterion"], approver=entry["approver"],
+                  reason=entry["reason"], expires=str(expires))
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def unmatched_waivers(policy: Policy, criterion_ids: set[str]) -> list[str]:
+    """A warning for each waiver that names no criterion of the run (a typo waives nothing)."""
+    warnings = []
+    for waiver in policy.waivers:
+        if waiver.criterion_id not in criterion_ids:
+            close = difflib.get_close_matches(waiver.criterion_id, sorted(criterion_ids), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            warnings.append(f"waiver matches no criterion of this run: {waiver.criterion_id!r}"
+                            f"{hint}; it waives nothing")
+    return warnings

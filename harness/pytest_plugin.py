@@ -38,16 +38,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness", "launch-harness")
     group.addoption("--harness-run-dir", default=os.environ.get("HARNESS_RUN_DIR"),
                     help="run directory for criteria.jsonl and evidence ($HARNESS_RUN_DIR)")
-    group.addoption("--harness-target", default=os.environ.get("HARNESS_TARGET_URL"),
-                    help="base URL of the store under test; default: start the demo shop")
-    group.addoption("--harness-variant", default=os.environ.get("HARNESS_VARIANT", "good"),
+    group.addoption("--harness-target", default=None,
+                    help="base URL of the store under test (default: [target] url of the "
+                         "project's harness.toml, $HARNESS_TARGET_URL, else the demo shop)")
+    group.addoption("--harness-variant", default=None,
                     help="demo shop variant started when no target is given")
-    group.addoption("--harness-journeys", default=os.environ.get("HARNESS_JOURNEYS"),
-                    help="folder of journey files <product>.toml for a store other than the "
-                         "demo shop (see harness_browser/journeys/)")
-    group.addoption("--harness-allow-non-local", action="store_true",
-                    default=os.environ.get("HARNESS_ALLOW_NON_LOCAL") == "1",
+    group.addoption("--harness-journeys", default=None,
+                    help="folder of <product>.toml / <product>.py journeys (default: the "
+                         "project's journeys/)")
+    group.addoption("--harness-allow-non-local", action="store_true", default=None,
                     help="allow a target outside 127.0.0.0/8")
+    group.addoption("--harness-areas", default="",
+                    help="judge only these areas (sub-folders of the features folder), "
+                         "comma-separated; areas tagged @on_request run only when named")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -66,6 +69,26 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> Callable[...
 def pytest_configure(config: pytest.Config) -> None:
     for severity in Severity:
         config.addinivalue_line("markers", f"{severity.value}: Allure severity {severity.value}")
+    _apply_project_settings(config)
+
+
+def _apply_project_settings(config: pytest.Config) -> None:
+    """Options not given on the command line come from the project's harness.toml (the
+    rootdir's, found upwards) and HARNESS_* variables, as `harness run` would use them."""
+    from harness.settings import CONFIG_FILE, load_settings
+
+    root = next((d for d in (config.rootpath, *config.rootpath.parents)
+                 if (d / CONFIG_FILE).is_file()), config.rootpath)
+    settings = load_settings(root)
+    defaults = {"harness_target": settings.text("target.url") or None,
+                "harness_variant": settings.text("demo.variant"),
+                "harness_allow_non_local": bool(settings.get("target.allow_non_local"))}
+    journeys = (root / settings.text("project.journeys")).resolve()
+    if journeys.is_dir():
+        defaults["harness_journeys"] = str(journeys)
+    for name, value in defaults.items():
+        if getattr(config.option, name, None) is None:
+            setattr(config.option, name, value)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -92,20 +115,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _deselect_on_request(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Scenarios tagged @on_request (the peak load: many minutes) run only when their step
-    module or feature file is named on the command line, as `harness run` does."""
-    named = {Path(str(arg).split("::")[0]).resolve() for arg in config.args}
+    """Keep the selected areas (`--harness-areas`: sub-folders of the features folder).
+    Scenarios tagged @on_request (the peak load: many minutes) run only when their area is
+    selected by name, or their area folder or feature file is named on the command line."""
+    selected = {a.strip() for a in str(config.getoption("--harness-areas") or "").split(",")
+                if a.strip()}
+    named = [Path(str(arg).split("::")[0]).resolve() for arg in config.args]
     keep, drop = [], []
     for item in items:
         info = scenario_of(item)
-        on_request = info is not None and "on_request" in info[2]
-        if on_request and item.path.resolve() not in named:
+        if info is None:
+            keep.append(item)
+            continue
+        area, feature_file = area_of(item)
+        named_here = any(feature_file == n or n.is_relative_to(feature_file.parent)
+                         for n in named)
+        on_request = "on_request" in info[2] and area not in selected and not named_here
+        if (selected and area not in selected) or on_request:
             drop.append(item)
         else:
             keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def area_of(item: pytest.Item) -> tuple[str, Path]:
+    """(area, feature file): the area is the first folder of the feature's path under the
+    features base folder ("" for a feature file directly in it)."""
+    from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+    function: Callable[..., Any] = getattr(item, "function")  # noqa: B009  a scenario item
+    template = scenario_wrapper_template_registry[function]
+    rel = Path(template.feature.rel_filename)
+    return (rel.parts[0] if len(rel.parts) > 1 else ""), Path(template.feature.filename)
 
 
 def scenario_of(item: pytest.Item) -> tuple[str, str, tuple[str, ...], str] | None:

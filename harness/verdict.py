@@ -3,22 +3,31 @@
 Fail closed: a planned criterion that never recorded, a blocking criterion that is inconclusive
 or skipped, and a run with no criteria at all are INCONCLUSIVE, never GO. A failed blocking
 criterion is NO-GO (even when others are inconclusive: a failure is already a decision).
+A cancelled run (a Source from harness.cancel) is INCONCLUSIVE whatever was recorded before the
+signal: its criterion "the run was not cancelled" leads the reasons, failures recorded so far
+follow it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from harness.cancel import is_cancellation
 from harness.model import Criterion, Decision, Outcome, Source, Status, Verdict
-from harness.policy import Policy
+from harness.policy import Policy, unmatched_waivers
+
+CANCELLED_ID = "launch gate::the run was not cancelled"
 
 
 def decide(criteria: Sequence[Criterion], policy: Policy,
            plan: Iterable[Mapping[str, Any]] = (), sources: Sequence[Source] = (),
            run: Mapping[str, Any] | None = None) -> Verdict:
-    judged = [_apply_waiver(c, policy) for c in criteria] + _unrecorded(criteria, plan)
+    cancelled = _cancellations(sources)
+    judged = ([_apply_waiver(c, policy) for c in criteria] + _unrecorded(criteria, plan)
+              + cancelled)
     blocking = [c for c in judged if c.required and c.severity in policy.blocking]
     failed = [c for c in blocking if c.status is Status.FAILED]
     unknown = [c for c in blocking if c.status in (Status.INCONCLUSIVE, Status.SKIPPED)]
@@ -28,7 +37,13 @@ def decide(criteria: Sequence[Criterion], policy: Policy,
                  for c in judged if c.status is Status.WAIVED]
     warnings += [f"expired waiver ignored: {w.criterion_id} (expired {w.expires})"
                  for w in policy.expired_waivers()]
-    if failed:
+    warnings += unmatched_waivers(policy, {c.id for c in judged})
+    run, run_warnings = _checked_run_info(run or {})
+    warnings += run_warnings
+    if cancelled:
+        decision = Decision.INCONCLUSIVE
+        reasons = cancelled + failed + [c for c in unknown if c not in cancelled]
+    elif failed:
         decision, reasons = Decision.NO_GO, failed
     elif unknown:
         decision, reasons = Decision.INCONCLUSIVE, unknown
@@ -39,7 +54,7 @@ def decide(criteria: Sequence[Criterion], policy: Policy,
         decision, reasons = Decision.GO, []
     return Verdict(decision=decision, reasons=tuple(c.id for c in reasons),
                    criteria=tuple(judged), warnings=tuple(warnings), sources=tuple(sources),
-                   run=dict(run or {}))
+                   run=run)
 
 
 def _apply_waiver(criterion: Criterion, policy: Policy) -> Criterion:
@@ -71,6 +86,34 @@ def _unrecorded(criteria: Sequence[Criterion],
             outcome=Outcome.inconclusive("no criterion was recorded: the scenario did not run "
                                          "or its evidence never arrived")))
     return missing
+
+
+def _checked_run_info(run: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """run.json as recorded, but NaN/infinity (not JSON) become null, with a warning each;
+    an unreadable run.json is a warning too (the verdict does not depend on it)."""
+    warnings = [f"{run['note']}: the verdict records no run information"] if "note" in run else []
+
+    def clean(value: Any, key: str) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            warnings.append(f"run.json: {key} is {value}, not a number; recorded as null")
+            return None
+        if isinstance(value, Mapping):
+            return {str(k): clean(v, f"{key}.{k}") for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v, f"{key}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    return {str(k): clean(v, str(k)) for k, v in run.items()}, warnings
+
+
+def _cancellations(sources: Sequence[Source]) -> list[Criterion]:
+    """A blocker that is INCONCLUSIVE for the cancellation Source, if the run was cancelled."""
+    return [Criterion(id=CANCELLED_ID, feature="launch gate",
+                      scenario="the run was not cancelled", tags=("blocker",),
+                      outcome=Outcome.inconclusive(source.detail or "the run was cancelled",
+                                                   observed=source.command,
+                                                   details={"signal": source.command}))
+            for source in sources if is_cancellation(source)][:1]
 
 
 def _warning(criterion: Criterion) -> str:

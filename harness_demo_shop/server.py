@@ -266,7 +266,9 @@ class ServerHandle:
         return self.process.pid
 
     def stop(self, timeout_s: float = 15.0) -> int:
-        """SIGTERM the master (it stops its workers); SIGKILL the group if it hangs."""
+        """SIGTERM the master (it stops its workers); SIGKILL the group if it hangs. Workers a
+        master left behind (it was killed on its own) are stopped too: they share its process
+        group (its own session) and their pids are in the ready file."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -275,6 +277,7 @@ class ServerHandle:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
+        _stop_orphans(self.process.pid, self.worker_pids)
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
             self._tmpdir = None
@@ -285,6 +288,36 @@ class ServerHandle:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def _stop_orphans(pgid: int, worker_pids: Sequence[int], grace_s: float = 5.0) -> None:
+    """SIGTERM, then SIGKILL, the shop's process group while any worker of it still runs."""
+    for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 2.0)):
+        if not any(_alive(pid) for pid in worker_pids):
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, sig)
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline and any(_alive(pid) for pid in worker_pids):
+            time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie child of ours, re-parented to a subreaper, is reaped here)."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def start_in_background(

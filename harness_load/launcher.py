@@ -7,8 +7,9 @@ Locust or gevent, so the judge process stays un-patched):
                                   run_dir=Path("reports/<run-id>"), workers=2))
 
 Every run is bounded in time (the profile's length plus a margin, then SIGINT, then SIGKILL);
-only loopback targets are allowed unless `allow_non_local`; Ctrl-C stops master and workers and
-keeps the evidence written so far (Locust saves its CSV/JSON/HTML on SIGINT). After the run the
+only loopback targets are allowed unless `allow_non_local`; SIGINT or SIGTERM (harness.cancel)
+stops master and workers and keeps the evidence written so far (Locust saves its CSV/JSON/HTML
+on SIGINT); each runs in its own session, and its whole process group is stopped. After the run the
 per-process purchase logs are merged and the store's records are written to
 `raw/store/reconciliation.json` from the integrity source (harness_load/reconciliation.py).
 
@@ -21,6 +22,7 @@ to master and workers. Without `locustfile` the bundled demo-shop buyer runs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -33,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import cancel
 from harness.errors import ConfigError, HarnessError, ToolError
 from harness_load.profiles import profile_from_env
 from harness_load.purchases import merge_purchase_files
@@ -107,8 +110,9 @@ def run_load(request: LoadRequest) -> LoadResult:
     """Run master + workers for the profile; returns when Locust ended or was stopped.
 
     Raises TargetError (non-local target without consent), ConfigError (bad profile settings),
-    ToolError (Locust could not start); KeyboardInterrupt is re-raised after the evidence is
-    saved."""
+    ToolError (Locust could not start). SIGINT and SIGTERM (handled here whatever was
+    inherited) stop master and workers, and the KeyboardInterrupt (harness.cancel.Cancelled)
+    is re-raised after the evidence is saved."""
     for target in (request.target, *request.extra_targets):
         check_local_target(target, request.allow_non_local)
     check_locustfile(request)
@@ -129,21 +133,29 @@ def run_load(request: LoadRequest) -> LoadResult:
     started = time.monotonic()
     started_ms = int(time.time() * 1000)
     processes = _Processes(load_dir)
-    interrupted = timed_out = False
-    try:
-        processes.start("master", master_cmd, env)
-        for i in range(request.workers):
-            processes.start(f"worker-{i + 1}", [*_worker_command(request, load_dir, port, i + 1),
-                                                *request.user_classes], env)
-        timed_out = not processes.wait_master(deadline_s)
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        processes.stop_all(request.kill_grace_s)
-    result = _collect(request, load_dir, processes, master_cmd, time.monotonic() - started,
-                      timed_out, interrupted, started_ms)
-    if interrupted:
-        raise KeyboardInterrupt
+    interrupted: KeyboardInterrupt | None = None
+    timed_out = False
+    with cancel.signals():  # ours, whatever was inherited: CI starts jobs with SIGINT ignored
+        try:
+            processes.start("master", master_cmd, env)
+            for i in range(request.workers):
+                processes.start(f"worker-{i + 1}",
+                                [*_worker_command(request, load_dir, port, i + 1),
+                                 *request.user_classes], env)
+            timed_out = not processes.wait_master(deadline_s)
+        except KeyboardInterrupt as exc:  # SIGINT or SIGTERM (harness.cancel.Cancelled)
+            interrupted = exc
+        except BaseException:  # Locust could not start: stop what did
+            processes.stop_all(request.kill_grace_s)
+            raise
+        with cancel.deferred():  # a signal now is held until the evidence is collected
+            grace_s = request.kill_grace_s
+            processes.stop_all(min(grace_s, cancel.CANCEL_GRACE_S) if interrupted else grace_s)
+            result = _collect(request, load_dir, processes, master_cmd,
+                              time.monotonic() - started, timed_out, interrupted is not None,
+                              started_ms)
+    if interrupted is not None:
+        raise interrupted
     return result
 
 
@@ -308,13 +320,17 @@ class _Processes:
         return True
 
     def stop_all(self, grace_s: float) -> None:
+        """Master first (SIGINT: it saves its reports), then the workers (SIGTERM), each by
+        process group; SIGKILL whatever did not stop in time, and anything they left behind."""
         master = self.procs.get("master")
         if master is not None and master.poll() is None:
             master.send_signal(signal.SIGINT)   # Locust writes HTML, JSON and CSV on SIGINT
             _wait_or_kill(master, grace_s)
         for name, proc in self.procs.items():
             if name != "master" and proc.poll() is None:
-                _wait_or_kill(proc, 5.0, first=signal.SIGTERM)
+                _wait_or_kill(proc, min(grace_s, 5.0), first=signal.SIGTERM)
+        for proc in self.procs.values():  # a process group outliving its leader
+            _signal_group(proc.pid, signal.SIGKILL)
 
     def exit_codes(self) -> tuple[int | None, tuple[int | None, ...]]:
         master = self.procs.get("master")
@@ -326,11 +342,17 @@ def _wait_or_kill(proc: subprocess.Popen[bytes], grace_s: float,
                   first: signal.Signals | None = None) -> None:
     try:
         if first is not None:
-            proc.send_signal(first)
+            _signal_group(proc.pid, first)
         proc.wait(timeout=grace_s)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        _signal_group(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    """Signal a Locust process's session (it leads its own group); gone already is fine."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
 
 
 def _collect(request: LoadRequest, load_dir: Path, processes: _Processes,

@@ -23,8 +23,6 @@ from typing import Any
 from harness.model import Source
 from harness.rundir import RunDir
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-FEATURES_DIR = PROJECT_ROOT / "features"
 MARKER = ".produced"
 PHASE_TIMEOUT_S = 900.0
 _JOURNEY = re.compile(r'the buyer completes the (\S+) purchase journey at the "([^"]+)" viewport')
@@ -35,11 +33,12 @@ _FORM = re.compile(r'the buyer submits the (\S+) health declaration with no answ
 _COST = {"medical": 5.0}
 
 
-def needed_evidence(areas: Iterable[str]) -> list[tuple[str, str, str]]:
+def needed_evidence(features_dir: Path,
+                    areas: Iterable[str]) -> list[tuple[str, str, str]]:
     """(kind, product, viewport) that the selected areas' Given steps will ask for."""
     needed: dict[tuple[str, str, str], None] = {}
     for area in areas:
-        for feature in sorted((FEATURES_DIR / area).glob("*.feature")):
+        for feature in sorted((features_dir / area).rglob("*.feature")):
             for step in _expanded_steps(feature.read_text(encoding="utf-8")):
                 for kind, pattern in (("journey", _JOURNEY), ("form-errors", _FORM)):
                     found = pattern.search(step)
@@ -99,10 +98,10 @@ def share_out(items: list[tuple[str, str, str]], workers: int) -> list[list[tupl
     return [p for p in plans if p]
 
 
-def browser_phase(target_url: str, run_dir: RunDir, areas: Iterable[str], workers: int,
-                  journeys: Path | None = None) -> Source | None:
+def browser_phase(target_url: str, run_dir: RunDir, features_dir: Path, areas: Iterable[str],
+                  workers: int, journeys: Path | None = None) -> Source | None:
     """Produce the browser evidence of `areas` with `workers` processes; None if none is needed."""
-    items = needed_evidence(areas)
+    items = needed_evidence(features_dir, areas)
     if not items:
         return None
     started = time.monotonic()
@@ -148,5 +147,5 @@ def _start(plan: list[tuple[str, str, str]], target_url: str, run_dir: RunDir,
         command += [f"--{kind}", f"{product}:{viewport}"]
     if journeys is not None:
         command += ["--journeys", str(journeys.resolve())]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+    return subprocess.Popen(command, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata as metadata
+import importlib.util
 import json
+import os
 import platform
 import resource
 import shutil
@@ -17,10 +19,16 @@ from pathlib import Path
 
 from harness.model import ExitCode
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("pytest", "pytest-bdd", "allure-pytest-bdd", "playwright", "pytest-playwright",
-            "locust", "geventhttpclient", "pandas", "pyarrow", "scipy", "statsmodels",
-            "fastapi", "uvicorn", "sqlalchemy", "jinja2")
+DISTRIBUTION = "launch-harness"
+# the runtime dependencies when launch-harness itself is not installed (a bare checkout);
+# an installed harness checks the `Requires-Dist` of its own metadata instead
+PACKAGES = ("pytest>=8.3", "pytest-bdd>=8.1", "allure-pytest-bdd>=2.15", "playwright>=1.50",
+            "pytest-playwright>=0.7", "locust>=2.40", "psutil>=6", "pandas>=2.2", "pyarrow>=17",
+            "scipy>=1.13", "statsmodels>=0.14.4", "matplotlib>=3.9", "fastapi>=0.115",
+            "uvicorn>=0.32", "python-multipart>=0.0.18", "jinja2>=3.1", "sqlalchemy>=2.0.36",
+            "httpx>=0.27")
+# imported by the harness directly although only a dependency of a dependency
+INDIRECT = ("numpy", "geventhttpclient")
 
 
 @dataclass(frozen=True)
@@ -61,14 +69,81 @@ def check_python() -> Check:
                  "use Python 3.11 or newer")
 
 
+def runtime_requirements() -> list[str]:
+    """Every runtime requirement (extras left out): the installed metadata's, else PACKAGES."""
+    try:
+        declared = metadata.requires(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        declared = []
+    wanted = [r for r in declared if "extra ==" not in r] or list(PACKAGES)
+    names = {_normal(_split_requirement(r)[0]) for r in wanted}
+    return wanted + [name for name in INDIRECT if name not in names]
+
+
 def check_packages() -> list[Check]:
-    checks = []
-    for name in PACKAGES:
-        try:
-            checks.append(Check(f"package {name}", True, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            checks.append(Check(f"package {name}", False, "missing", "run `make setup`"))
-    return checks
+    """Each requirement is installed, new enough, and importable in this interpreter."""
+    modules = _modules_by_distribution()
+    return [_check_requirement(text, modules) for text in runtime_requirements()]
+
+
+def _check_requirement(text: str, modules: dict[str, list[str]]) -> Check:
+    name, specifier = _split_requirement(text)
+    label = f"package {name}"
+    fix = f"run `make setup` (or pip install '{name}{specifier}')"
+    try:
+        version = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return Check(label, False, "missing", fix)
+    if specifier and not _satisfies(version, specifier):
+        return Check(label, False, f"{version} installed, {specifier} needed", fix)
+    module = _module_of(name, modules)
+    try:
+        importable = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        importable = False
+    if not importable:
+        return Check(label, False, f"{version} installed but `import {module}` fails", fix)
+    return Check(label, True, version)
+
+
+def _split_requirement(text: str) -> tuple[str, str]:
+    """"uvicorn[standard]>=0.32; python_version>'3'" -> ("uvicorn", ">=0.32")."""
+    text = text.split(";")[0].strip()
+    cut = min([i for i in (text.find(c) for c in "[<>=!~ (") if i > 0] or [len(text)])
+    name, rest = text[:cut], text[cut:]
+    if rest.startswith("["):
+        rest = rest[rest.index("]") + 1:]
+    return name.strip(), rest.strip(" ()")
+
+
+def _satisfies(version: str, specifier: str) -> bool:
+    try:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    except ImportError:  # no `packaging` to compare with: being installed has to do
+        return True
+    try:
+        return version in SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return True
+
+
+def _modules_by_distribution() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for module, dists in metadata.packages_distributions().items():
+        for dist in dists:
+            out.setdefault(_normal(dist), []).append(module)
+    return out
+
+
+def _module_of(distribution: str, modules: dict[str, list[str]]) -> str:
+    """The import name of a distribution: its own name when it provides that module."""
+    own = _normal(distribution).replace("-", "_")
+    candidates = modules.get(_normal(distribution), [])
+    return own if own in candidates or not candidates else sorted(candidates)[0]
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
 
 
 def check_allure_pytest_conflict() -> Check:
@@ -84,7 +159,7 @@ def check_allure_pytest_conflict() -> Check:
 def check_browser() -> Check:
     try:
         done = subprocess.run([sys.executable, "-m", "harness_browser.probe"], capture_output=True,
-                              text=True, timeout=90, cwd=PROJECT_ROOT, check=False)
+                              text=True, timeout=90, check=False)
         probe = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
         return Check("browser", False, f"the probe did not answer: {exc}",
@@ -98,8 +173,9 @@ def check_browser() -> Check:
 
 
 def check_allure() -> Check:
-    local = PROJECT_ROOT / "node_modules" / ".bin" / "allure"
-    executable = str(local) if local.exists() else shutil.which("allure")
+    from harness.writers.allure import find_allure
+
+    executable = find_allure(Path.cwd(), os.environ.get("HARNESS_ALLURE"))
     if executable is None:
         return Check("allure", False, "not installed", "run `make setup` (npm ci)")
     try:

@@ -9,14 +9,19 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.errors import ConfigError, EvidenceError
-from harness.gates.gray import GrayThresholds, gray_outcomes
-from harness.gray.chart import write_charts
-from harness.gray.comparison import compare
-from harness.gray.report import decide, render_table, report_document, table_rows
 from harness.model import Decision, ExitCode
-from harness.readers.cohort import CohortLabels, Window, read_cohort_events
+from harness.secret import mask_text, mask_url
+
+if TYPE_CHECKING:  # numpy, scipy, pyarrow and matplotlib load in run(), not for --help
+    from harness.gates.gray import GrayThresholds
+
+# GrayThresholds' defaults, for --help without importing scipy (a test keeps them equal)
+DEFAULTS: dict[str, float] = {"conversion_margin_pp": 1.0, "error_margin_pp": 1.0,
+                              "duration_margin_s": 5.0, "health_views_margin": 0.1,
+                              "alpha": 0.05, "power": 0.8, "srm_alpha": 0.001}
 
 EPILOG = """\
 Each guardrail (conversion, health-declaration error ratio, views per user, time on the
@@ -44,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "default control)")
     parser.add_argument("--gray-label", action="append", default=None, metavar="LABEL",
                         help="cohort value meaning gray (repeat or comma-separate; default gray)")
-    t = GrayThresholds()
+    t = argparse.Namespace(**DEFAULTS)
     parser.add_argument("--margin-pp", type=float, default=t.conversion_margin_pp,
                         help="how many points lower gray conversion may be (default %(default)s)")
     parser.add_argument("--error-margin-pp", type=float, default=t.error_margin_pp,
@@ -97,6 +102,8 @@ def _moment(text: str | None, option: str) -> datetime | None:
 
 
 def _thresholds(args: argparse.Namespace) -> GrayThresholds:
+    from harness.gates.gray import GrayThresholds
+
     for name in ("alpha", "power", "srm_alpha"):
         if not 0.0 < getattr(args, name) < 1.0:
             raise ConfigError(f"--{name.replace('_', '-')} must lie strictly between 0 and 1")
@@ -119,6 +126,12 @@ def _out_dir(option: Path | None) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.gates.gray import gray_outcomes
+    from harness.gray.chart import write_charts
+    from harness.gray.comparison import compare
+    from harness.gray.report import decide, render_table, report_document, table_rows
+    from harness.readers.cohort import CohortLabels, Window, read_cohort_events
+
     gray_share = _share(args.gray_share)
     thresholds = _thresholds(args)
     labels = CohortLabels(control=_labels(args.control_label, "control"),
@@ -135,17 +148,17 @@ def run(args: argparse.Namespace) -> int:
     charts = [str(p) for p in write_charts(comparison, out, thresholds.alpha)]
     settings = {**vars(thresholds), "gray_share": gray_share}
     document = report_document(comparison, outcomes, settings, thresholds.alpha, charts)
-    document["events"] = args.events
-    (out / "gray.json").write_text(json.dumps(document, ensure_ascii=False, indent=2,
-                                              allow_nan=False) + "\n", encoding="utf-8")
+    document["events"] = mask_url(args.events)
+    text = mask_text(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
+    (out / "gray.json").write_text(text + "\n", encoding="utf-8")
     decision = decide(outcomes)
     if args.json:
-        print(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
+        print(text)
     else:
         print(render_table(table_rows(comparison, outcomes, thresholds.alpha)))
         print()
         for name, outcome in outcomes.items():
-            print(f"- {name}: {outcome.status.value}: {outcome.message}")
+            print(mask_text(f"- {name}: {outcome.status.value}: {outcome.message}"))
         _print_provenance(document["provenance"])
         print(f"\ngray decision: {decision.value}  (report: {out / 'gray.json'})")
     return int(ExitCode.for_decision(decision))
@@ -154,10 +167,12 @@ def run(args: argparse.Namespace) -> int:
 def _unreadable(exc: EvidenceError, events: str, out: Path) -> int:
     """Invalid evidence is INCONCLUSIVE (exit 3), never a pass; the reason is kept on disk."""
     out.mkdir(parents=True, exist_ok=True)
-    document = {"decision": Decision.INCONCLUSIVE.value, "reasons": [str(exc)], "events": events}
+    reason = mask_text(str(exc))  # a database URL in the message keeps no password
+    document = {"decision": Decision.INCONCLUSIVE.value, "reasons": [reason],
+                "events": mask_url(events)}
     (out / "gray.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
                                    encoding="utf-8")
-    print(f"harness gray: inconclusive: {exc}", file=sys.stderr)
+    print(f"harness gray: inconclusive: {reason}", file=sys.stderr)
     return int(ExitCode.INCONCLUSIVE)
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.cli.project_args import add_project_argument, project_from
 from harness.errors import ConfigError, EvidenceError, TargetError
 from harness.gates.integrity import integrity_gate
 from harness.gates.load import generator_validity_gate
@@ -36,6 +37,7 @@ PROFILES = ("smoke", "gray", "peak")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_project_argument(parser)
     parser.add_argument("--profile", default="smoke", choices=PROFILES,
                         help="load profile (default: smoke, ~25 s, 50 users)")
     parser.add_argument("--target", help="base URL (loopback unless --allow-non-local); "
@@ -137,8 +139,7 @@ def run(args: argparse.Namespace) -> int:
     run_dir = args.run_dir or (Path(os.environ["HARNESS_RUN_DIR"])
                                if os.environ.get("HARNESS_RUN_DIR") else None)
     if run_dir is None:
-        # the user's project folder (where harness is run), never the harness's own checkout
-        run_dir = new_run_dir(Path.cwd() / "reports", f"load-{args.profile}").path
+        run_dir = new_run_dir(project_from(args).reports_dir, f"load-{args.profile}").path
     overrides = overrides_from(args)
     if args.locustfile is not None and not args.target:
         raise ConfigError("--locustfile needs --target: the base URL of the store your Locust "

@@ -1,10 +1,11 @@
 """`harness run`: one release through every gate -> GO / NO-GO / INCONCLUSIVE, with evidence.
 
-Phases: target (the demo shop unless --target) -> load (smoke profile, Locust master +
-workers) -> gray (a gray profile, then the store's events) -> browser evidence (the journeys and
-form checks the features read, by parallel Chromium workers) -> acceptance features (every
-criterion judged from the evidence on disk) -> verdict -> Allure report.
-A phase that fails leaves what it measured on disk; its criteria become INCONCLUSIVE.
+Runs in a gate project (the current directory or --project; `harness init` makes one): its
+harness.toml, features/, journeys/ and loadtests/. Everything is checked first (settings,
+areas, journeys, waivers), so a typo costs seconds, not a load test. Phases: target (the
+project's [target] url, else the bundled demo shop) -> load -> gray -> browser evidence ->
+acceptance features (every criterion judged from the evidence on disk) -> verdict -> Allure
+report. A phase that fails leaves what it measured on disk; its criteria become INCONCLUSIVE.
 """
 
 from __future__ import annotations
@@ -14,114 +15,146 @@ import datetime as dt
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from harness.cli.acceptance import default_areas, feature_paths, run_features
+from harness.cancel import guard as cancel_guard
+from harness.cli.acceptance import run_features
 from harness.cli.browser_phase import browser_phase, default_workers
 from harness.cli.phases import gray_phase, load_phase, start_target
+from harness.cli.preflight import Plan, plan_run
+from harness.cli.project_args import add_project_argument, project_from
 from harness.cli.report import build_report
-from harness.cli.verdict import add_policy_arguments, judge, policy_from, print_summary
+from harness.cli.verdict import judge, print_summary
 from harness.errors import HarnessError
 from harness.model import Source
 from harness.rundir import RunDir, git_commit, new_run_dir, tool_versions
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VARIANTS = ("good", "long-flow", "notice-below-fold", "notice-covered", "unclear-errors", "slow",
             "lost-policies", "gray-regression", "preticked-consent")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target", help="base URL of the store to gate (default: the demo shop)")
-    parser.add_argument("--variant", default="good", choices=VARIANTS,
+    add_project_argument(parser)
+    parser.add_argument("--target", help="base URL of the store to gate (default: [target] url "
+                        "of harness.toml, else the bundled demo shop)")
+    parser.add_argument("--variant", choices=VARIANTS,
                         help="demo shop release variant (default: good)")
-    parser.add_argument("--gray-percent", type=float, default=50.0,
+    parser.add_argument("--gray-percent", type=float,
                         help="share of demo-shop visitors on the new version (default: 50)")
-    parser.add_argument("--load-profile", default="smoke", choices=("smoke", "peak"),
+    parser.add_argument("--load-profile", choices=("smoke", "peak"),
                         help="load profile of the load phase: smoke (~25 s) or peak (100,000 "
                              "purchasers, many minutes; judged by the capacity_peak features)")
-    parser.add_argument("--load-workers", type=int, default=2, help="Locust worker processes")
-    parser.add_argument("--gray-users", type=int, default=3000,
-                        help="simulated visitors of the gray phase (default: 3000)")
-    parser.add_argument("--gray-hold-s", type=int, default=20,
-                        help="seconds the gray phase holds its visitors (default: 20)")
-    parser.add_argument("--skip", action="append", default=[],
-                        choices=("load", "gray", "browser"),
-                        help="leave a phase out (its criteria become INCONCLUSIVE; without the "
-                             "browser phase the features drive the browser themselves)")
+    parser.add_argument("--load-workers", type=int, help="Locust worker processes (default 2)")
+    parser.add_argument("--locustfile", help="your Locust file (default: [load] locustfile)")
+    parser.add_argument("--gray-users", type=int,
+                        help="simulated visitors of the demo gray phase (default: 3000)")
+    parser.add_argument("--gray-hold-s", type=int,
+                        help="seconds the demo gray phase holds its visitors (default: 20)")
+    parser.add_argument("--skip", action="append", metavar="PHASES",
+                        help="leave phases out: load, gray, browser (comma-separated or "
+                             "repeated); the areas that need a skipped load or gray phase are "
+                             "not judged and the verdict says so; without the browser phase "
+                             "the features drive the browser themselves")
     parser.add_argument("--browser-workers", type=int, default=default_workers(),
                         help="Chromium processes of the browser phase (default: cores + 1, "
                              "at most 3)")
-    parser.add_argument("--areas", default="",
-                        help="judge only these feature areas, comma-separated (e.g. "
-                             "disclosures,purchase_flow); the verdict says so")
-    parser.add_argument("--reports", type=Path, default=PROJECT_ROOT / "reports",
-                        help="where run directories are made (default: reports/)")
-    parser.add_argument("--journeys", type=Path,
-                        help="folder of <product>.toml purchase journeys for --target "
-                             "(default: the demo shop's, harness_browser/journeys/demo-*.toml)")
-    parser.add_argument("--allow-non-local", action="store_true",
+    parser.add_argument("--areas", help="judge only these feature areas, comma-separated (e.g. "
+                        "disclosures,purchase_flow); the verdict says so")
+    parser.add_argument("--reports", help="where run directories are made (default: reports/ "
+                        "of the project)")
+    parser.add_argument("--journeys", help="folder of <product>.toml / .py purchase journeys "
+                        "(default: journeys/ of the project)")
+    parser.add_argument("--allow-non-local", action="store_true", default=None,
                         help="allow a --target outside 127.0.0.0/8 (you must own it)")
+    parser.add_argument("--waivers", help="TOML file of waivers (see README)")
     parser.add_argument("--no-report", action="store_true", help="skip the Allure report")
-    add_policy_arguments(parser)
+
+
+def _flags(args: argparse.Namespace) -> dict[str, Any]:
+    def listed(value: str | list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        items = value if isinstance(value, list) else [value]
+        return [p.strip() for item in items for p in item.split(",") if p.strip()]
+
+    return {"target.url": args.target, "demo.variant": args.variant,
+            "demo.gray_percent": args.gray_percent, "load.profile": args.load_profile,
+            "load.workers": args.load_workers, "load.locustfile": args.locustfile,
+            "gray.users": args.gray_users, "gray.hold_s": args.gray_hold_s,
+            "project.skip": listed(args.skip), "project.areas": listed(args.areas),
+            "project.reports": args.reports, "project.journeys": args.journeys,
+            "target.allow_non_local": args.allow_non_local, "project.waivers": args.waivers}
 
 
 def run(args: argparse.Namespace) -> int:
-    policy = policy_from(args)  # bad waivers stop the run before anything starts
-    selected = tuple(a.strip() for a in args.areas.split(",") if a.strip())
-    feature_paths(selected)  # an unknown area stops the run before anything starts
-    selected = selected or default_areas(args.load_profile)
-    if args.target:  # so does a target outside 127.0.0.0/8 without --allow-non-local
-        from harness_load.target import check_local_target
-
-        check_local_target(args.target, args.allow_non_local)
-    run_dir = new_run_dir(args.reports, args.variant if not args.target else args.target)
-    started = dt.datetime.now(dt.UTC)
-    info: dict[str, Any] = {"run_id": run_dir.run_id, "started": started.isoformat(),
-                            "variant": None if args.target else args.variant,
-                            "gray_percent": args.gray_percent,
-                            "areas": ",".join(selected) if args.areas else "all",
-                            "load_profile": args.load_profile,
-                            "git_commit": git_commit(PROJECT_ROOT),
-                            "tools": tool_versions(), "phases_s": {}}
+    project = project_from(args).with_flags(_flags(args))
+    plan = plan_run(project)  # everything checked before anything starts (exit 2 on a typo)
+    for note in plan.notes:
+        print(f"note: {note}")
+    run_dir = new_run_dir(project.reports_dir, plan.slug)
+    info = _run_info(run_dir, project, plan)
+    (run_dir.path / "config.json").write_text(_json(project.effective_config()),
+                                              encoding="utf-8")
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")
     sources: list[Source] = []
     timer = _PhaseTimer(info)
-    with start_target(args, run_dir) as target:
+    with cancel_guard(run_dir.path) as cancelled, start_target(project, plan, run_dir) as target:
         info["target"] = target.url
         run_dir.write_run_info(info)
-        if "load" not in args.skip:
+        if "load" in plan.phases:
             with timer("load"):
-                sources.append(load_phase(target, run_dir, args))
-        if "gray" not in args.skip:
+                sources.append(load_phase(project, plan, target, run_dir))
+        if "gray" in plan.phases:
             with timer("gray"):
-                sources.append(gray_phase(target, run_dir, args))
-        if "browser" not in args.skip:
+                sources.append(gray_phase(project, plan, target, run_dir))
+        if "browser" in plan.phases:
             with timer("browser evidence"):
-                produced = browser_phase(target.url, run_dir, selected, args.browser_workers,
-                                         args.journeys)
+                produced = browser_phase(target.url, run_dir, project.features_dir, plan.areas,
+                                         args.browser_workers, plan.journeys)
                 sources.extend([produced] if produced else [])
         with timer("acceptance features"):
-            code = run_features(run_dir, target=target.url, offline=False, variant=args.variant,
-                                allow_non_local=args.allow_non_local, selected=selected,
-                                journeys=args.journeys)
+            code = run_features(run_dir, project.features_dir, target=target.url,
+                                offline=False, variant=plan.variant, selected=plan.areas,
+                                allow_non_local=plan.allow_non_local, journeys=plan.journeys)
             sources.append(Source("acceptance features", code, "pytest features/",
                                   f"log: {run_dir.path / 'features.log'}"))
+    sources.extend(cancelled.sources(info))  # a cancelled run is INCONCLUSIVE, saying so
     with timer("verdict"):
         info["finished"] = dt.datetime.now(dt.UTC).isoformat()
         run_dir.write_run_info(info)
-        verdict = judge(run_dir, policy, sources)
+        verdict = judge(run_dir, plan.policy, sources)
     if not args.no_report:
         with timer("allure report"):
-            _report(run_dir, sources)
+            _report(run_dir, project.settings.text("report.allure"), sources)
     run_dir.write_run_info(info)
     print_summary(verdict, run_dir)
     return int(verdict.exit_code)
 
 
-def _report(run_dir: RunDir, sources: list[Source]) -> None:
+def _run_info(run_dir: RunDir, project: Any, plan: Plan) -> dict[str, Any]:
+    from importlib.metadata import version
+
+    return {"run_id": run_dir.run_id, "started": dt.datetime.now(dt.UTC).isoformat(),
+            "project": str(project.root), "features": str(project.features_dir),
+            "variant": plan.variant if plan.bundled else None,
+            "gray_percent": project.settings.get("demo.gray_percent"),
+            "areas": ",".join(plan.areas) if plan.limited else "all",
+            "not_judged": list(plan.not_judged),
+            "load_profile": project.settings.text("load.profile"),
+            "git_commit": git_commit(project.root),
+            "harness_version": version("launch-harness"),
+            "tools": tool_versions(), "phases_s": {}}
+
+
+def _json(data: Any) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _report(run_dir: RunDir, allure: str, sources: list[Source]) -> None:
     try:
-        report = build_report(run_dir)
+        report = build_report(run_dir, allure or None)
         print(f"Allure report: {report / 'index.html'}")
     except HarnessError as exc:  # the verdict stands without the report; say so
         print(f"Allure report not generated: {exc}")

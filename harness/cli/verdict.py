@@ -13,10 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from harness.errors import EvidenceError
+from harness.errors import ConfigError, EvidenceError
 from harness.model import Criterion, Outcome, Source, Verdict
 from harness.policy import Policy, read_waivers
+from harness.project import open_project
 from harness.readers.criteria import CRITERIA_FILE, PLAN_FILE, read_criteria, read_plan
+from harness.record import seal
+from harness.record.requirements import requirements_for
 from harness.rundir import RunDir, open_run_dir
 from harness.verdict import decide
 from harness.writers.allure import write_allure_extras
@@ -30,10 +33,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_policy_arguments(parser)
     parser.add_argument("--no-rejudge", action="store_true",
                         help="decide from criteria.jsonl as it is, without re-reading evidence")
+    parser.add_argument("--history", metavar="DIR",
+                        help="the release history to seal this judgement into (default: the "
+                             "one run.json names, else the folder holding RUN_DIR)")
 
 
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--waivers", type=Path, help="TOML file of waivers (see README)")
+    parser.add_argument("--project", metavar="DIR",
+                        help="judge with the features of this project (default: the project "
+                             "the run was made in, as run.json records it)")
+
+
+def features_of(args: argparse.Namespace, info: dict[str, Any]) -> Path:
+    """The features to re-judge with: --project's, else the run's own project's."""
+    if args.project:
+        return open_project(args.project).features_dir
+    recorded = info.get("features")
+    if isinstance(recorded, str) and Path(recorded).is_dir():
+        return Path(recorded)
+    raise ConfigError(f"run.json does not name a features folder that exists "
+                      f"({recorded!r}): pass --project DIR, the gate project to judge with")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,15 +62,24 @@ def run(args: argparse.Namespace) -> int:
     run_dir = open_run_dir(args.run_dir)
     sources: list[Source] = []
     if not args.no_rejudge:
-        _set_aside(run_dir)
         info = run_dir.read_run_info()
-        selected = areas_of(info) or default_areas(str(info.get("load_profile", "smoke")))
-        code = run_features(run_dir, target=None, offline=True, selected=selected)
+        features = features_of(args, info)
+        _set_aside(run_dir)
+        selected = areas_of(info) or default_areas(features,
+                                                   str(info.get("load_profile", "smoke")))
+        code = run_features(run_dir, features, target=None, offline=True, selected=selected)
         sources.append(Source("acceptance features (offline re-judge)", code,
                               "pytest features/ (offline)"))
     verdict = judge(run_dir, policy_from(args), sources)
+    seal(run_dir.path, history_of(args, run_dir))
     print_summary(verdict, run_dir)
     return int(verdict.exit_code)
+
+
+def history_of(args: argparse.Namespace, run_dir: RunDir) -> Path:
+    """--history, else the history run.json names, else the reports folder of the run."""
+    named = getattr(args, "history", None) or run_dir.read_run_info().get("history")
+    return Path(str(named)) if named else run_dir.path.parent
 
 
 def policy_from(args: argparse.Namespace) -> Policy:
@@ -67,6 +96,8 @@ def judge(run_dir: RunDir, policy: Policy, sources: Sequence[Source]) -> Verdict
                               tags=("blocker",), outcome=Outcome.inconclusive(str(exc)))]
         plan = []
     info = run_dir.read_run_info()
+    criteria += requirements_for(run_dir.path, str(info.get("requirements") or ""),
+                                 str(info.get("requirements_mode") or ""), criteria)
     verdict = decide(criteria, policy, plan=plan, sources=sources, run=info)
     if areas_of(info):
         note = (f"only these areas were judged: {', '.join(areas_of(info))}; this verdict "

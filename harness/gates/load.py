@@ -14,9 +14,11 @@ from dataclasses import replace
 from typing import Any
 
 from harness.errors import ConfigError
+from harness.gates.recovery import recovery_gate
 from harness.model import Comparator, Outcome, Status
 from harness.readers.generator import GeneratorHealth, GeneratorSample, LoadPlan
-from harness.readers.locust import PERCENTILE_COLUMNS, LocustStats, RequestHistory
+from harness.readers.locust import PERCENTILE_COLUMNS, LocustStats
+from harness_contract.client_errors import GENERATOR_LIMIT
 
 __all__ = ["concurrency_gate", "error_ratio_gate", "generator_validity_gate", "only_if_valid",
            "percentile_gate",
@@ -50,6 +52,11 @@ def error_ratio_gate(stats: LocustStats, max_ratio: float,
     if requests == 0:
         return Outcome.inconclusive(f"no {label} were made: nothing to judge",
                                     evidence=(stats.source,), n=0)
+    blame = _whose_failures(stats, failures)
+    if blame is not None:
+        return Outcome.inconclusive(blame, evidence=(stats.source,), n=requests,
+                                    details={"client_failures": dict(stats.client_failures
+                                                                     or {})})
     ratio = failures / requests
     ok = Comparator.LE.holds(ratio, max_ratio)
     return Outcome(
@@ -59,6 +66,22 @@ def error_ratio_gate(stats: LocustStats, max_ratio: float,
         observed=ratio, threshold=max_ratio, comparator=Comparator.LE, unit="ratio",
         n=requests, evidence=(stats.source,),
         details={"failures": {r.name: r.failure_count for r in rows if r.failure_count}})
+
+
+def _whose_failures(stats: LocustStats, failures: int) -> str | None:
+    """Why the failures cannot be held against the store, or None: some were the generator's
+    own (it ran out of ports or file descriptors, so those requests never reached the store),
+    or there is no failures.csv to tell."""
+    if stats.client_failures:
+        listed = ", ".join(f"{k} x{n:,}" for k, n in sorted(stats.client_failures.items()))
+        return (f"{sum(stats.client_failures.values()):,} failure(s) in failures.csv are the "
+                f"load generator's own ({listed}): those requests never reached the store, so "
+                "the error ratio measures the generator; give it more ports or file "
+                "descriptors, or more workers, and run again")
+    if failures and stats.client_failures is None:
+        return (f"{failures:,} request(s) failed but there is no failures.csv beside "
+                f"{stats.source} to tell the store's failures from the generator's")
+    return None
 
 
 def percentile_gate(stats: LocustStats, request_name: str, percentile: float,
@@ -121,7 +144,7 @@ def concurrency_gate(health: GeneratorHealth, plan: LoadPlan, min_users: int) ->
 
 # Errors that mean the generator ran out of ports or file descriptors: the load measured the
 # generator. ECONNREFUSED/ECONNRESET/timeouts are the target's doing and stay in the error ratio.
-GENERATOR_SOCKET_ERRORS = ("EADDRNOTAVAIL", "EMFILE", "ENFILE", "ENOBUFS")
+GENERATOR_SOCKET_ERRORS = GENERATOR_LIMIT
 JUDGED_KINDS = ("steady", "spike", "recovery")
 RAMP_GRACE_S = 3.0
 
@@ -163,6 +186,7 @@ def generator_validity_gate(health: GeneratorHealth, plan: LoadPlan,
     _rate(judged, plan, max_rate_shortfall, reasons, details)
     _workers_missing(health, plan, reasons, details)
     _socket_errors(health, reasons, details)
+    _client_failures(health, reasons, details)
     details["reasons"] = reasons
     if reasons:
         return Outcome.inconclusive(
@@ -286,11 +310,35 @@ def _workers_missing(health: GeneratorHealth, plan: LoadPlan, reasons: list[str]
     missing = [s for s in health.samples if s.workers_missing
                or (expected and len(s.workers) < expected)]
     details["workers_missing_samples"] = len(missing)
+    lost = _lost_workers(health)
+    details["workers_lost"] = lost
     if missing:
         first = missing[0]
+        named = ("; lost: " + ", ".join(f"worker {w} on host {_host_of(w)}" for w in lost)
+                 if lost else "")
         reasons.append(f"a worker went missing (heartbeat lost) from {first.t_s:.0f} s: "
                        f"{len(first.workers) - first.workers_missing} of "
-                       f"{expected or len(first.workers)} reporting")
+                       f"{expected or len(first.workers)} reporting{named}")
+
+
+def _lost_workers(health: GeneratorHealth) -> list[str]:
+    """Ids of workers the master marked missing, or that reported and then vanished."""
+    lost: list[str] = []
+    seen: set[str] = set()
+    for s in health.samples:
+        present = {w.id for w in s.workers}
+        for w in s.workers:
+            if w.state == "missing" and w.id not in lost:
+                lost.append(w.id)
+        lost.extend(sorted(i for i in seen - present if i not in lost))
+        seen |= present
+    return lost
+
+
+def _host_of(worker_id: str) -> str:
+    """Locust names a worker `<host name>_<32 hex digits>`."""
+    host, _, suffix = worker_id.rpartition("_")
+    return host if host and len(suffix) == 32 else "unknown"
 
 
 def _socket_errors(health: GeneratorHealth, reasons: list[str],
@@ -311,66 +359,20 @@ def _socket_errors(health: GeneratorHealth, reasons: list[str],
             f"{k} x{n:,}" for k, n in sorted(limit.items())))
 
 
-def recovery_gate(history: RequestHistory, plan: LoadPlan, max_p95_ms: float,
-                  within_s: float) -> Outcome:
-    """After the spike, every HTTP request's p95 is back at or under `max_p95_ms` within
-    `within_s` seconds of the spike's end, and stays there to the end of the recovery phase.
-
-    Judged on stats_history.csv, whose p95 is Locust's rolling percentile of about the last 10
-    seconds: the recovery time it shows lags the store's by up to that window (the message says
-    so). The observed value is the seconds from the spike's end to the first second from which
-    the worst request's p95 stayed under the threshold. INCONCLUSIVE when the plan has no spike
-    followed by a recovery phase, or no request has a p95 in the recovery window; FAILED when
-    the p95 was not back in time (or never, within a recovery phase at least `within_s` long)."""
-    evidence = (history.source, plan.source)
-    spike_end, recovery_end = _recovery_window(plan)
-    if spike_end is None or recovery_end is None:
-        return Outcome.inconclusive("the load plan has no spike followed by a recovery phase: "
-                                    "nothing to recover from", evidence=evidence)
-    worst: dict[int, float] = {}
-    for rows in history.rows.values():
-        for r in rows:
-            if r.p95_ms is not None and spike_end <= r.timestamp_s <= recovery_end:
-                worst[r.timestamp_s] = max(worst.get(r.timestamp_s, 0.0), r.p95_ms)
-    if not worst:
-        return Outcome.inconclusive("no request has a p95 in the recovery phase (the run "
-                                    "stopped early, or nothing was requested)", evidence=evidence)
-    recovered_at: int | None = None
-    for t in sorted(worst, reverse=True):
-        if worst[t] > max_p95_ms:
-            break
-        recovered_at = t
-    window_s = recovery_end - spike_end
-    details: dict[str, Any] = {"worst_p95_ms_by_s": {int(t - spike_end): v for t, v
-                                                     in sorted(worst.items())},
-                               "recovery_phase_s": window_s}
-    label = (f"the worst step's p95 back at or under {max_p95_ms:,.0f} ms after the spike; "
-             "Locust's rolling 10-second p95 makes this up to 10 s late")
-    if recovered_at is None:
-        if window_s < within_s:
-            return Outcome.inconclusive(
-                f"not yet back under {max_p95_ms:,.0f} ms when the {window_s:.0f}-second "
-                f"recovery phase ended, shorter than the {within_s:g} s allowed",
-                evidence=evidence, details=details)
-        return Outcome(status=Status.FAILED,
-                       message=f"{label}: never, within the {window_s:.0f}-second recovery phase "
-                               f"(threshold {within_s:g} s)",
-                       observed=window_s, threshold=within_s, comparator=Comparator.LE,
-                       unit="s", n=len(worst), evidence=evidence, details=details)
-    took_s = max(0.0, recovered_at - spike_end)
-    ok = Comparator.LE.holds(took_s, within_s)
-    return Outcome(status=Status.PASSED if ok else Status.FAILED,
-                   message=f"{label}: after {took_s:.0f} s (threshold {within_s:g} s)",
-                   observed=took_s, threshold=within_s, comparator=Comparator.LE, unit="s",
-                   n=len(worst), evidence=evidence, details=details)
-
-
-def _recovery_window(plan: LoadPlan) -> tuple[float | None, float | None]:
-    """Epoch seconds of the first spike's end and of the recovery phase right after it."""
-    for before, after in zip(plan.phases, plan.phases[1:], strict=False):
-        if before.kind == "spike" and after.kind == "recovery":
-            return plan.started_at + before.end_s, plan.started_at + after.end_s
-    return None, None
+def _client_failures(health: GeneratorHealth, reasons: list[str],
+                     details: dict[str, Any]) -> None:
+    """Failures Locust recorded (failures.csv) that were the generator's own limits, even
+    when its socket-error counters missed them (a user class of the user's own, say)."""
+    if health.client_failures is None:
+        details["client_failures"] = None
+        reasons.append("no failures.csv beside stats.csv: the generator's own client-side "
+                       "failures cannot be ruled out")
+        return
+    found = dict(health.client_failures)
+    details["client_failures"] = found
+    if found:
+        reasons.append("failures.csv shows the generator's own client-side failures: "
+                       + ", ".join(f"{k} x{n:,}" for k, n in sorted(found.items())))
 
 
 def only_if_valid(outcome: Outcome, validity: Outcome | None) -> Outcome:

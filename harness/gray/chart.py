@@ -39,8 +39,9 @@ def _funnel(comparison: GrayComparison, path: Path, alpha: float) -> Path:
             ratio = succ / total if total else np.nan
             low, high = wilson_interval(succ, total, alpha)
             ratios.append(ratio)
-            lows.append(ratio - low)
-            highs.append(high - ratio)
+            below, above = _error_bar(ratio, low, high)
+            lows.append(below)
+            highs.append(above)
         ax.bar(x + offset, ratios, width=0.4, label=cohort, color=_COLOURS[cohort],
                yerr=[lows, highs], capsize=3)
     ax.set_xticks(x, [s.name.removeprefix("reached_") for s in steps], rotation=20, ha="right")
@@ -51,6 +52,15 @@ def _funnel(comparison: GrayComparison, path: Path, alpha: float) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     return path
+
+
+def _error_bar(ratio: float, low: float, high: float) -> tuple[float, float]:
+    """Lengths below and above the bar: never negative (at 0 of n or n of n the Wilson bound
+    lies a rounding error past the ratio, and matplotlib refuses a negative yerr), 0 without
+    data (no users, no bar, no whisker)."""
+    if not np.isfinite(ratio) or not np.isfinite(low) or not np.isfinite(high):
+        return 0.0, 0.0
+    return max(0.0, ratio - low), max(0.0, high - ratio)
 
 
 def _duration(comparison: GrayComparison, path: Path) -> Path:

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.errors import EvidenceError
-from harness.readers.evidence_file import read_json_object
+from harness.readers.evidence_file import as_evidence_error, contract_record
+from harness_contract.fields import Obj
+from harness_contract.form_errors import FormErrorsRecord
+from harness_contract.journey import JourneyRecord, RegulationRecord
 
 
 @dataclass(frozen=True)
@@ -99,42 +101,29 @@ class FormErrorEvidence:
 
 
 def read_journey(path: Path) -> JourneyEvidence:
-    data = _read_object(path, "the browser journey did not run: run the features live")
-    try:
-        steps = tuple(StepEvidence(index=int(s["index"]), description=str(s["description"]),
-                                   screen_id=str(s["screen_id"]), counted=bool(s["counted"]),
-                                   fields_filled=tuple(s.get("fields_filled") or ()),
-                                   screenshot=s.get("screenshot")) for s in data["steps"])
-        notices = data.get("notice_checks") or []
-        return JourneyEvidence(
-            source=str(path), journey=str(data["journey"]), viewport=str(data["viewport"]),
-            completed=bool(data["completed"]), error=data.get("error"),
-            step_count=int(data["step_count"]), steps=steps,
-            notice=notices[0] if notices else None, captured=dict(data.get("captured") or {}),
-            regulation=_regulation(data.get("regulation"), steps))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise EvidenceError(f"malformed journey record: field {exc} is missing or invalid",
-                            path=str(path)) from exc
+    """journey.json through the contract's strict JourneyRecord (harness_contract.journey):
+    any defect is an EvidenceError naming the file, the field and what was wrong."""
+    record = contract_record(path, JourneyRecord.from_json,
+                             "the browser journey did not run: run the features live")
+    steps = tuple(StepEvidence(index=s.index, description=s.description,
+                               screen_id=s.screen_id, counted=s.counted,
+                               fields_filled=s.fields_filled, screenshot=s.screenshot)
+                  for s in record.steps)
+    return JourneyEvidence(
+        source=str(path), journey=record.journey, viewport=record.viewport,
+        completed=record.completed, error=record.error, step_count=record.step_count,
+        steps=steps, notice=record.notice_checks[0] if record.notice_checks else None,
+        captured=dict(record.captured), regulation=_regulation(record.regulation, steps))
 
 
 def read_form_errors(path: Path) -> FormErrorEvidence:
-    data = _read_object(path, "the health-declaration check did not run")
-    if data.get("reached") is False:  # the journey never got to the form
-        return FormErrorEvidence(source=str(path), form_found=False, expected_invalid=(),
-                                 problems=(str(data.get("error") or "form not reached"),),
-                                 screenshot=None)
-    try:
-        return FormErrorEvidence(source=str(path), form_found=bool(data["form_found"]),
-                                 expected_invalid=tuple(data["expected_invalid"]),
-                                 problems=tuple(data["problems"]),
-                                 screenshot=data.get("screenshot"))
-    except (KeyError, TypeError) as exc:
-        raise EvidenceError(f"malformed form-error record: field {exc} is missing",
-                            path=str(path)) from exc
-
-
-def _read_object(path: Path, hint: str) -> dict[str, Any]:
-    return read_json_object(path, hint)
+    """form-errors.json through the contract's FormErrorsRecord, which refuses a record whose
+    `problems` leave out what its own measurements show."""
+    record = contract_record(path, FormErrorsRecord.from_json,
+                             "the health-declaration check did not run")
+    return FormErrorEvidence(source=str(path), form_found=record.form_found,
+                             expected_invalid=record.expected_invalid,
+                             problems=record.problems, screenshot=record.screenshot)
 
 
 @dataclass(frozen=True)
@@ -159,55 +148,43 @@ _SPOT_MEASUREMENTS = ("lines", "lines_in_viewport", "min_font_px", "min_contrast
 
 
 def read_notice_spots(data: Mapping[str, Any], source: str) -> tuple[NoticeSpotEvidence, ...]:
-    """The per-viewport entries of a spot check; malformed output raises EvidenceError."""
-    try:
+    """The per-viewport entries of a spot check; malformed output raises EvidenceError (a
+    boolean that is not a boolean, a missing size, a reason that is not text)."""
+    with as_evidence_error():
         spots = []
-        for entry in data["viewports"]:
-            check = entry.get("check") or {}
+        for entry in Obj(dict(data), source).objs("viewports"):
+            check = entry.opt_obj("check", absent_ok=True) or \
+                Obj({}, source, None, f"{entry.path}check.")
+            found = check.opt_boolean("found", absent_ok=True) or False
             spots.append(NoticeSpotEvidence(
-                viewport=str(entry["viewport"]), width=int(entry["width"]),
-                height=int(entry["height"]), http_status=entry.get("http_status"),
-                error=entry.get("error"), found=bool(check.get("found")),
-                reasons=tuple(str(r) for r in check.get("reasons") or ()),
-                text=str(check.get("text") or ""),
-                measurements={k: check.get(k) for k in _SPOT_MEASUREMENTS if k in check},
-                screenshot=check.get("screenshot")))
+                viewport=entry.text("viewport"), width=entry.integer("width", lo=1),
+                height=entry.integer("height", lo=1),
+                http_status=entry.opt_integer("http_status", lo=100, hi=999, absent_ok=True),
+                error=entry.opt_text("error", absent_ok=True), found=found,
+                reasons=check.texts("reasons", optional=True),
+                text=check.opt_text("text", absent_ok=True) or "",
+                measurements={k: check.data.get(k) for k in _SPOT_MEASUREMENTS
+                              if k in check.data},
+                screenshot=check.opt_text("screenshot", absent_ok=True)))
         return tuple(spots)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise EvidenceError(f"malformed spot-check output: field {exc} is missing or invalid",
-                            path=source) from exc
 
 
-def _rgb(value: Any) -> tuple[int, int, int]:
-    r, g, b = (int(v) for v in value[:3])
-    return (r, g, b)
-
-
-def _regulation(data: Any, steps: tuple[StepEvidence, ...]) -> RegulationEvidence | None:
+def _regulation(data: RegulationRecord | None,
+                steps: tuple[StepEvidence, ...]) -> RegulationEvidence | None:
     """The regulation part of journey.json; absent (older evidence) is None."""
-    if not data:
+    if data is None:
         return None
     described = {s.index: s.description for s in steps}
     screens = tuple(ScreenRules(
-        step=int(s["step"]), screen_id=str(s["screen_id"]),
-        description=described.get(int(s["step"]), ""),
-        fields={str(k): int(v) for k, v in dict(s["fields"]).items()},
-        preselected=tuple(dict(p) for p in s["preselected"]),
-        prompt=(s.get("prompt") or {}).get("matched"),
-        prompt_buttons=tuple(str(b) for b in (s.get("prompt") or {}).get("buttons") or ()))
-        for s in data["screens"])
-    raw = data.get("exclusions")
-    exclusions = None
-    if raw:
-        body = raw.get("body") or {}
-        exclusions = ExclusionsEvidence(
-            screen_id=str(raw["screen_id"]), text=str(raw.get("text") or ""),
-            runs=tuple(TextRun(text=str(r["text"]), weight=float(r["weight"]),
-                               font_px=float(r["font_px"]), color=_rgb(r["color"]),
-                               contrast=r.get("contrast")) for r in raw["runs"]),
-            body_font_px=body.get("font_px"),
-            body_color=_rgb(body["color"]) if body.get("color") else None)
-    dwell = data.get("prompt_dwell") or {}
+        step=s.step, screen_id=s.screen_id, description=described.get(s.step, ""),
+        fields=dict(s.fields), preselected=s.preselected, prompt=s.prompt,
+        prompt_buttons=s.prompt_buttons) for s in data.screens)
+    found = data.exclusions
+    exclusions = None if found is None else ExclusionsEvidence(
+        screen_id=found.screen_id, text=found.text,
+        runs=tuple(TextRun(text=r.text, weight=r.weight, font_px=r.font_px, color=r.color,
+                           contrast=r.contrast) for r in found.runs),
+        body_font_px=found.body_font_px, body_color=found.body_color)
     return RegulationEvidence(
-        screens=screens, exclusions=exclusions, prompt_dwell_ms=dwell.get("dwell_ms"),
-        prompt_still_shown=dwell.get("still_shown"), surrender=data.get("surrender"))
+        screens=screens, exclusions=exclusions, prompt_dwell_ms=data.prompt_dwell_ms,
+        prompt_still_shown=data.prompt_still_shown, surrender=data.surrender)

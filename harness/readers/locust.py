@@ -9,7 +9,6 @@ about two significant digits (see `harness.gates.load.percentile_gate`).
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import EvidenceError
-from harness.readers.evidence_file import read_evidence_text
-from harness.readers.generator import LOAD_HINT, Fields, json_lines, read_json
+from harness.readers.evidence_file import (
+    as_evidence_error,
+    json_lines,
+    read_json,
+)
+from harness.readers.locust_csv import MAX_RPS, Cells, csv_rows
+from harness_contract import layout
+from harness_contract.client_errors import generator_limit
+from harness_contract.fields import MAX_EPOCH_S, MAX_MS, Obj
 
 __all__ = [
     "FailureRecord", "HistoryRow", "LocustStats", "RequestHistory", "RequestStats",
@@ -65,6 +71,9 @@ class LocustStats:
 
     rows: tuple[RequestStats, ...]
     source: str
+    # failures.csv of the same run: the generator's own failures by errno name (EADDRNOTAVAIL,
+    # EMFILE ...), {} when none; None when there was no failures.csv to tell
+    client_failures: Mapping[str, int] | None = None
 
     def get(self, name: str) -> RequestStats | None:
         return next((r for r in self.rows if r.name == name), None)
@@ -115,23 +124,136 @@ class FailureRecord:
 
 def read_locust_stats(path: Path) -> LocustStats:
     """Read stats.csv; needs the Aggregated row (Locust writes it last: without it the file was
-    cut short)."""
+    cut short). Each request appears once, its percentiles do not decrease, failures are at
+    most its requests, the Aggregated row is the sum of the others; failures.csv beside it
+    must account for the same failures (see `client_failures_of`)."""
     rows = []
-    for line, row in _csv_rows(path, STATS_COLUMNS):
-        cell = _Cells(path, line, row)
-        rows.append(RequestStats(
-            request_type=row["Type"], name=row["Name"] or AGGREGATED,
-            request_count=cell.count("Request Count"), failure_count=cell.count("Failure Count"),
-            median_ms=cell.number("Median Response Time"),
-            avg_ms=cell.number("Average Response Time"),
-            min_ms=cell.number("Min Response Time"), max_ms=cell.number("Max Response Time"),
-            rps=cell.number("Requests/s"), failures_per_s=cell.number("Failures/s"),
-            percentiles_ms={float(c.rstrip("%")): cell.optional_number(c)
-                            for c in PERCENTILE_COLUMNS}))
+    for line, row in csv_rows(path, STATS_COLUMNS):
+        rows.append(_stats_row(Cells(path, line, row)))
+    seen: dict[tuple[str, str], int] = {}
+    for index, r in enumerate(rows, start=2):
+        key = (r.request_type, r.name)
+        if key in seen:
+            raise EvidenceError(f"request {r.name!r} ({r.request_type or 'no type'}) has a "
+                                f"second row (the first is line {seen[key]}): ambiguous",
+                                path=str(path), line=index)
+        seen[key] = index
     if not any(r.name == AGGREGATED for r in rows):
         raise EvidenceError("no Aggregated row: the file is truncated (Locust writes it last); "
                             "run the load again", path=str(path))
-    return LocustStats(tuple(rows), str(path))
+    _aggregated_adds_up(path, rows)
+    _rates_agree(path, rows)
+    stats = LocustStats(tuple(rows), str(path))
+    return LocustStats(stats.rows, stats.source, client_failures_of(stats, path.parent))
+
+
+def _stats_row(cell: Cells) -> RequestStats:
+    requests, failures = cell.count("Request Count"), cell.count("Failure Count")
+    if failures > requests:
+        raise cell.fail("Failure Count", f"more failures than the {requests} requests")
+    pct = {float(c.rstrip("%")): cell.optional_number(c, MAX_MS) for c in PERCENTILE_COLUMNS}
+    for column in (*PERCENTILE_COLUMNS, "Median Response Time"):
+        value = cell.optional_number(column, MAX_MS)
+        if value is not None and value != int(value):
+            raise cell.fail(column, "not a whole number of ms (Locust's percentiles are "
+                                    "histogram buckets)")
+    if requests and any(v is None for v in pct.values()):
+        raise cell.fail("95%", "N/A although requests were recorded")
+    previous: tuple[str, float] | None = None
+    for column in PERCENTILE_COLUMNS:
+        value = pct[float(column.rstrip("%"))]
+        if value is not None and previous is not None and value < previous[1]:
+            raise cell.fail(column, f"below the {previous[0]} column ({previous[1]:g}): "
+                                    "percentiles must not decrease")
+        previous = (column, value) if value is not None else previous
+    low, high = cell.number("Min Response Time", MAX_MS), cell.number("Max Response Time", MAX_MS)
+    median, avg = cell.number("Median Response Time", MAX_MS), \
+        cell.number("Average Response Time", MAX_MS)
+    if requests and not low * (1 - 1e-9) <= avg <= high * (1 + 1e-9):
+        raise cell.fail("Average Response Time", f"outside min {low:g} .. max {high:g}")
+    top = pct[100.0]
+    if requests and top is not None and abs(top - high) > _bucket(high) / 2 + 1:
+        raise cell.fail("100%", f"is not the maximum {high:g} rounded as Locust rounds")
+    if requests and median != pct[50.0]:
+        raise cell.fail("Median Response Time", f"differs from the 50% column ({pct[50.0]})")
+    return RequestStats(
+        request_type=cell.row["Type"], name=cell.row["Name"] or AGGREGATED,
+        request_count=requests, failure_count=failures, median_ms=median, avg_ms=avg,
+        min_ms=low, max_ms=high, rps=cell.number("Requests/s", MAX_RPS),
+        failures_per_s=cell.number("Failures/s", MAX_RPS), percentiles_ms=pct)
+
+
+def _bucket(value_ms: float) -> float:
+    """Width of Locust's response-time bucket around value_ms (two significant digits)."""
+    return 1.0 if value_ms < 100 else 10.0 if value_ms < 1000 else 100.0 \
+        if value_ms < 10000 else 1000.0
+
+
+def _aggregated_adds_up(path: Path, rows: Sequence[RequestStats]) -> None:
+    total = next(r for r in rows if r.name == AGGREGATED)
+    others = [r for r in rows if r.name != AGGREGATED]
+    if total.request_count:
+        mean = sum(r.avg_ms * r.request_count for r in others) / total.request_count
+        if abs(mean - total.avg_ms) > 1e-6 * max(mean, 1.0) + 0.01:
+            raise EvidenceError(f"column 'Average Response Time' of the Aggregated row is "
+                                f"{total.avg_ms:g} but the requests above it average "
+                                f"{mean:g}: a row's average was altered", path=str(path))
+    for what, mine, summed in (
+            ("Request Count", total.request_count, sum(r.request_count for r in others)),
+            ("Failure Count", total.failure_count, sum(r.failure_count for r in others))):
+        if mine != summed:
+            raise EvidenceError(f"column {what!r} of the Aggregated row is {mine:,} but the "
+                                f"requests above it sum to {summed:,}: rows are missing or "
+                                "altered", path=str(path))
+
+
+def _rates_agree(path: Path, rows: Sequence[RequestStats]) -> None:
+    """Locust divides every row's count by the same span of the run: a row whose count over
+    its rate gives another span, or a rate without requests, was altered."""
+    spans = []
+    for index, r in enumerate(rows, start=2):
+        if (r.rps > 0) != (r.request_count > 0) or \
+                (r.failures_per_s > 0) != (r.failure_count > 0):
+            raise EvidenceError(f"request {r.name!r}: requests/s {r.rps:g} and failures/s "
+                                f"{r.failures_per_s:g} do not match its {r.request_count} "
+                                f"requests and {r.failure_count} failures", path=str(path),
+                                line=index)
+        if r.request_count:
+            spans.append((r.request_count / r.rps, index, r.name))
+    if spans and max(s for s, _, _ in spans) > 1.02 * min(s for s, _, _ in spans) + 0.5:
+        worst = max(spans)
+        raise EvidenceError(f"request {worst[2]!r}: its count over its requests/s gives a run "
+                            f"of {worst[0]:.1f} s, the other rows {min(spans)[0]:.1f} s: "
+                            "columns were altered", path=str(path), line=worst[1])
+
+
+def client_failures_of(stats: LocustStats, folder: Path) -> dict[str, int] | None:
+    """The generator's own failures in failures.csv beside stats.csv (errno name ->
+    occurrences); None when there is no failures.csv. Its occurrences per request must equal
+    stats.csv's failures: a failures.csv of another run, or cut, is an EvidenceError."""
+    path = folder / layout.FAILURES_CSV
+    if not path.is_file():
+        return None
+    records = read_failures(path)
+    by_request: dict[tuple[str, str], int] = {}
+    for f in records:
+        by_request[(f.method, f.name)] = by_request.get((f.method, f.name), 0) + f.occurrences
+    for r in stats.rows:
+        if r.name != AGGREGATED and by_request.pop((r.request_type, r.name), 0) != \
+                r.failure_count:
+            raise EvidenceError(f"failures of {r.name!r} do not add up to the {r.failure_count:,}"
+                                f" in {stats.source}: the files are from different runs or cut",
+                                path=str(path))
+    if by_request:
+        (method, name), _ = next(iter(by_request.items()))
+        raise EvidenceError(f"failures of {method} {name!r}, a request {stats.source} does not "
+                            "have: the files are from different runs", path=str(path))
+    out: dict[str, int] = {}
+    for f in records:
+        kind = generator_limit(f.error)
+        if kind and f.method != "JOURNEY":  # a purchase aborted by it repeats the same failure
+            out[kind] = out.get(kind, 0) + f.occurrences
+    return out
 
 
 def read_stats_history(path: Path, name: str = AGGREGATED) -> tuple[HistoryRow, ...]:
@@ -157,12 +279,16 @@ def read_request_history(path: Path) -> RequestHistory:
 
 
 def _history_rows(path: Path) -> Iterator[HistoryRow]:
-    for line, row in _csv_rows(path, HISTORY_COLUMNS):
-        cell = _Cells(path, line, row)
+    for line, row in csv_rows(path, HISTORY_COLUMNS):
+        cell = Cells(path, line, row)
+        if cell.number("Timestamp", MAX_EPOCH_S) < 946_684_800:
+            raise cell.fail("Timestamp", "not a time since 2000")
         yield HistoryRow(
             timestamp_s=cell.count("Timestamp"), user_count=cell.count("User Count"),
-            rps=cell.number("Requests/s"), failures_per_s=cell.number("Failures/s"),
-            p95_ms=cell.optional_number("95%"), total_requests=cell.count("Total Request Count"),
+            rps=cell.number("Requests/s", MAX_RPS),
+            failures_per_s=cell.number("Failures/s", MAX_RPS),
+            p95_ms=cell.optional_number("95%", MAX_MS),
+            total_requests=cell.count("Total Request Count"),
             total_failures=cell.count("Total Failure Count"), name=row["Name"] or AGGREGATED,
             request_type=row["Type"])
 
@@ -170,10 +296,18 @@ def _history_rows(path: Path) -> Iterator[HistoryRow]:
 def read_failures(path: Path) -> tuple[FailureRecord, ...]:
     """failures.csv; a header alone is valid (no failures)."""
     out = []
-    for line, row in _csv_rows(path, FAILURE_COLUMNS, allow_no_rows=True):
-        cell = _Cells(path, line, row)
-        out.append(FailureRecord(row["Method"], row["Name"], row["Error"],
-                                 cell.count("Occurrences")))
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, row in csv_rows(path, FAILURE_COLUMNS, allow_no_rows=True):
+        cell = Cells(path, line, row)
+        key = (row["Method"], row["Name"], row["Error"])
+        if key in seen:
+            raise EvidenceError(f"the same failure is on line {seen[key]} already: ambiguous",
+                                path=str(path), line=line)
+        seen[key] = line
+        occurrences = cell.count("Occurrences")
+        if occurrences == 0:
+            raise cell.fail("Occurrences", "a failure that never occurred")
+        out.append(FailureRecord(row["Method"], row["Name"], row["Error"], occurrences))
     return tuple(out)
 
 
@@ -196,7 +330,8 @@ def read_phase_stats(path: Path, phases: Sequence[str]) -> LocustStats:
     one before, so a steady-state percentile leaves the warm-up out. Percentiles are computed
     the way Locust does, on the same rounded histogram. A phase without an end snapshot (the
     run stopped before it ended) is an EvidenceError."""
-    snapshots = [_snapshot(Fields(d, str(path), line)) for line, d in json_lines(path)]
+    with as_evidence_error():
+        snapshots = [_snapshot(Obj(d, str(path), line)) for line, d in json_lines(path)]
     counts: dict[str, _Counts] = {}
     duration_s = 0.0
     for phase in phases:
@@ -218,8 +353,11 @@ def read_phase_stats(path: Path, phases: Sequence[str]) -> LocustStats:
     total = _Counts("", 0, 0, {})
     for c in counts.values():
         total.add(c, _Counts("", 0, 0, {}))
-    return LocustStats((*rows, _window_row(AGGREGATED, total, duration_s)),
-                       f"{path} ({', '.join(phases)})")
+    stats = LocustStats((*rows, _window_row(AGGREGATED, total, duration_s)),
+                        f"{path} ({', '.join(phases)})")
+    whole = path.parent / layout.STATS_CSV
+    return LocustStats(stats.rows, stats.source,
+                       read_locust_stats(whole).client_failures if whole.is_file() else None)
 
 
 @dataclass
@@ -238,18 +376,16 @@ class _Counts:
                 self.histogram_ms[ms] = self.histogram_ms.get(ms, 0) + delta
 
 
-def _snapshot(f: Fields) -> tuple[float, str | None, dict[str, _Counts]]:
-    entries = f.raw("entries")
-    if not isinstance(entries, dict):
-        raise f._fail("entries", "is not an object")
+def _snapshot(f: Obj) -> tuple[float, str | None, dict[str, _Counts]]:
+    entries = f.obj("entries")
     out = {}
-    for name, raw in entries.items():
-        e = Fields(raw, f.source, f.line, f"entries.{name}.")
-        hist = Fields(e.raw("response_times"), f.source, f.line, f"entries.{name}.rt.")
-        out[str(name)] = _Counts(str(e.text("method")), e.whole("num_requests"),
-                                 e.whole("num_failures"),
-                                 {int(k): hist.whole(k) for k in hist.data})
-    return f.real("t_s"), f.text("ended", optional=True), out
+    for name in entries.data:
+        e = entries.obj(name)
+        histogram = e.counts("response_times", str.isdigit, "whole milliseconds")
+        out[str(name)] = _Counts(e.text("method", empty_ok=True), e.integer("num_requests"),
+                                 e.integer("num_failures"),
+                                 {int(k): n for k, n in histogram.items()})
+    return f.number("t_s", hi=1e7), f.opt_text("ended"), out
 
 
 def _window_row(name: str, c: _Counts, duration_s: float) -> RequestStats:
@@ -277,56 +413,3 @@ def _percentile(histogram_ms: Mapping[int, int], n: int, fraction: float) -> flo
         if n - seen <= wanted:
             return float(ms)
     return 0.0
-
-
-def _csv_rows(path: Path, required: tuple[str, ...],
-              allow_no_rows: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs; header is line 1; short rows are truncation."""
-    lines = read_evidence_text(path, LOAD_HINT).splitlines()
-    reader = csv.reader(lines)
-    header = next(reader)
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise EvidenceError(f"no column {missing[0]!r}; is this a Locust --csv file?",
-                            path=str(path), line=1)
-    count = 0
-    for index, values in enumerate(reader, start=2):
-        if not values:
-            continue
-        if len(values) != len(header):
-            raise EvidenceError(f"{len(values)} cells, header has {len(header)}: the line is "
-                                "truncated", path=str(path), line=index)
-        count += 1
-        yield index, dict(zip(header, values, strict=True))
-    if not count and not allow_no_rows:
-        raise EvidenceError("header but no rows: the run recorded nothing", path=str(path))
-
-
-class _Cells:
-    """Typed access to one CSV row that names file, line and column on any defect."""
-
-    def __init__(self, path: Path, line: int, row: Mapping[str, str]) -> None:
-        self.path, self.line, self.row = path, line, row
-
-    def _fail(self, column: str, what: str) -> EvidenceError:
-        return EvidenceError(f"column {column!r} is {self.row.get(column)!r}: {what}",
-                             path=str(self.path), line=self.line)
-
-    def number(self, column: str) -> float:
-        raw = self.row.get(column, "").strip()
-        try:
-            value = float(raw)
-        except ValueError:
-            raise self._fail(column, "not a number") from None
-        if not math.isfinite(value):
-            raise self._fail(column, "not a finite number")
-        return value
-
-    def optional_number(self, column: str) -> float | None:
-        return None if self.row.get(column, "").strip() == "N/A" else self.number(column)
-
-    def count(self, column: str) -> int:
-        value = self.number(column)
-        if value != int(value) or value < 0:
-            raise self._fail(column, "not a count")
-        return int(value)

@@ -76,13 +76,25 @@ def _write_verdict_result(verdict: Verdict, results_dir: Path) -> None:
         json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def generate_report(results_dir: Path, report_dir: Path, project_root: Path,
-                    name: str = "Launch harness") -> Path:
+def find_allure(start: Path, configured: str | None = None) -> str | None:
+    """The Allure 3 executable: the configured one, else node_modules/.bin/allure in `start`
+    or a folder above it (where `npm install allure` puts it), else `allure` on PATH."""
+    if configured:
+        return configured
+    for folder in (start, *start.parents):
+        local = folder / "node_modules" / ".bin" / "allure"
+        if local.exists():
+            return str(local)
+    return shutil.which("allure")
+
+
+def generate_report(results_dir: Path, report_dir: Path, name: str = "Launch harness", *,
+                    allure: str | None = None) -> Path:
     """Run Allure 3 over `results_dir`; raises ToolError with the fix when it cannot."""
-    allure = project_root / "node_modules" / ".bin" / "allure"
-    executable = str(allure) if allure.exists() else shutil.which("allure")
+    executable = find_allure(report_dir.resolve().parent, allure)
     if executable is None:
-        raise ToolError("Allure 3 is not installed: run `make setup` (npm ci installs it)")
+        raise ToolError("Allure 3 is not installed: `npm install allure@3` in your project "
+                        "(or set [report] allure / $HARNESS_ALLURE to its path)")
     command = [executable, "generate", str(results_dir), "-o", str(report_dir), "--name", name]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)

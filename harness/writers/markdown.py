@@ -1,10 +1,17 @@
-"""verdict.md: the verdict for people, short enough for a CI job summary or a PR comment."""
+"""verdict.md: the verdict for people, read in ten seconds, short enough for a CI job summary.
+
+Order: the decision; one line per area (passed / failed / inconclusive / waived); what decided
+it; what changed since the last GO (when the record knows it); warnings; then every criterion,
+grouped by area, named by its scenario (the feature title is the group, not repeated).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from harness.model import Decision, Status, Verdict
+from harness.model import Criterion, Decision, Severity, Status, Verdict
 from harness.writers.sentence import describe
 
 _ICON = {Status.PASSED: "✅", Status.FAILED: "❌", Status.INCONCLUSIVE: "❔",
@@ -14,32 +21,24 @@ _HEADLINE = {
     Decision.NO_GO: "NO-GO: a required criterion failed",
     Decision.INCONCLUSIVE: "INCONCLUSIVE: the evidence cannot show this release is ready",
 }
+_SEVERITIES = frozenset(s.value for s in Severity)
+_NOT_AREAS = frozenset({"on_request"})
+_COLUMNS = (Status.PASSED, Status.FAILED, Status.INCONCLUSIVE, Status.WAIVED)
+_ORDER = {Status.FAILED: 0, Status.INCONCLUSIVE: 1, Status.WAIVED: 2, Status.SKIPPED: 3,
+          Status.PASSED: 4}
 
 
-def render_markdown(verdict: Verdict) -> str:
-    by_id = {c.id: c for c in verdict.criteria}
-    run = verdict.run
-    lines = [f"# Launch verdict: {_HEADLINE[verdict.decision]}", ""]
-    facts = [("target", run.get("target")), ("variant", run.get("variant")),
-             ("run", run.get("run_id")), ("commit", run.get("git_commit"))]
-    lines.append(" · ".join(f"{k} `{v}`" for k, v in facts if v))
-    lines.append("")
-    if verdict.reasons:
-        lines += ["## Why", ""]
-        for cid in verdict.reasons:
-            c = by_id[cid]
-            lines.append(f"- {_ICON[c.status]} **{c.scenario}** ({c.severity.value}) — "
-                         f"{describe(c)}  \n  `{c.id}`")
-        lines.append("")
+def render_markdown(verdict: Verdict, since: Sequence[str] = ()) -> str:
+    """`since`: the lines of the "Since the last GO" section (harness.record renders them from
+    the history; empty: no section)."""
+    lines = [f"# Launch verdict: {_HEADLINE[verdict.decision]}", "", _facts(verdict.run), ""]
+    lines += [*_areas(verdict), ""]
+    lines += [*_decided(verdict), ""]
+    if since:
+        lines += [*since, ""]
     if verdict.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in verdict.warnings] + [""]
-    lines += ["## Criteria", "", "| | criterion | severity | result |", "|---|---|---|---|"]
-    order = {Status.FAILED: 0, Status.INCONCLUSIVE: 1, Status.WAIVED: 2, Status.SKIPPED: 3,
-             Status.PASSED: 4}
-    for c in sorted(verdict.criteria, key=lambda c: (order[c.status], c.feature, c.id)):
-        text = describe(c).replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {_ICON[c.status]} | {c.feature}: {c.scenario} | {c.severity.value} "
-                     f"| {text} |")
+    lines += _table(verdict)
     if verdict.sources:
         lines += ["", "## Evidence producers", ""]
         lines += [f"- {s.name}: exit {s.exit_code}" + (f" — {s.detail}" if s.detail else "")
@@ -47,5 +46,71 @@ def render_markdown(verdict: Verdict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(verdict: Verdict, path: Path) -> None:
-    path.write_text(render_markdown(verdict), encoding="utf-8")
+def area_of(record: Mapping[str, Any]) -> str:
+    """The criterion's area: its area tag (the features sub-folder's tag, e.g. `disclosures`),
+    else its feature title."""
+    for tag in record.get("tags") or ():
+        text = str(tag)
+        if text.islower() and text not in _SEVERITIES and text not in _NOT_AREAS \
+                and not text.startswith("req-"):
+            return text
+    return str(record.get("feature") or "other")
+
+
+
+def _facts(run: Mapping[str, Any]) -> str:
+    facts = [("target", run.get("target")), ("version", run.get("target_version")),
+             ("variant", run.get("variant")), ("run", run.get("run_id")),
+             ("commit", run.get("git_commit"))]
+    return " · ".join(f"{k} `{v}`" for k, v in facts if v)
+
+
+def _by_area(verdict: Verdict) -> dict[str, list[Criterion]]:
+    groups: dict[str, list[Criterion]] = {}
+    for c in verdict.criteria:
+        groups.setdefault(area_of(c.to_record()), []).append(c)
+    return dict(sorted(groups.items()))
+
+
+def _areas(verdict: Verdict) -> list[str]:
+    skipped = any(c.status is Status.SKIPPED for c in verdict.criteria)
+    columns = _COLUMNS + ((Status.SKIPPED,) if skipped else ())
+    lines = ["| area | " + " | ".join(s.value for s in columns) + " |",
+             "|---|" + "---:|" * len(columns)]
+    for area, group in _by_area(verdict).items():
+        counts = [sum(1 for c in group if c.status is s) for s in columns]
+        worst = min((c.status for c in group), key=lambda s: _ORDER[s])
+        cells = " | ".join(str(n) if n else "·" for n in counts)
+        lines.append(f"| {_ICON[worst]} {area} | {cells} |")
+    return lines
+
+
+def _decided(verdict: Verdict) -> list[str]:
+    by_id = {c.id: c for c in verdict.criteria}
+    lines = ["## Why: what decided it", ""]
+    if not verdict.reasons:
+        total = len(verdict.criteria)
+        text = (f"every required criterion passed ({total} criteria judged)" if total
+                else "no criteria were judged")
+        return [*lines, f"- {text}"]
+    for cid in verdict.reasons:
+        c = by_id[cid]
+        lines.append(f"- {_ICON[c.status]} **{c.scenario}** ({area_of(c.to_record())}, "
+                     f"{c.severity.value}) — {describe(c)}  \n  `{c.id}`")
+    return lines
+
+
+def _table(verdict: Verdict) -> list[str]:
+    lines = ["## Criteria"]
+    for area, group in _by_area(verdict).items():
+        lines += ["", f"### {area}", "", "| | criterion | severity | result |",
+                  "|---|---|---|---|"]
+        for c in sorted(group, key=lambda c: (_ORDER[c.status], c.feature, c.id)):
+            text = describe(c).replace("|", "\\|").replace("\n", " ")
+            name = c.scenario.replace("|", "\\|")
+            lines.append(f"| {_ICON[c.status]} | {name} | {c.severity.value} | {text} |")
+    return lines
+
+
+def write_markdown(verdict: Verdict, path: Path, since: Sequence[str] = ()) -> None:
+    path.write_text(render_markdown(verdict, since), encoding="utf-8")

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 
 pytestmark = [pytest.mark.gate, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def harness(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "harness", *args], cwd=cwd, text=True,
                           capture_output=True, timeout=900, check=False)
 
@@ -27,10 +26,10 @@ def latest(reports: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def good_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str],
-                                                                 Path]:
+def good_run(tmp_path_factory: pytest.TempPathFactory,
+             demo_project: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
     reports = tmp_path_factory.mktemp("reports")
-    done = harness("run", "--reports", str(reports))
+    done = harness("run", "--reports", str(reports), cwd=demo_project)
     return done, latest(reports)
 
 
@@ -58,7 +57,7 @@ def test_deleted_evidence_makes_the_rejudge_inconclusive(
         good_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     _, run = good_run
     (run / "raw" / "load" / "stats.csv").unlink()
-    done = harness("verdict", str(run))
+    done = harness("verdict", str(run), cwd=run)
     assert done.returncode == 3, done.stdout[-3000:] + done.stderr[-3000:]
     text = (run / "verdict.md").read_text()
     assert text.startswith("# Launch verdict: INCONCLUSIVE")
@@ -77,11 +76,11 @@ def test_deleted_evidence_makes_the_rejudge_inconclusive(
     ("lost-policies", ("--areas", "integrity", "--skip", "gray"), "One policy per paid purchase"),
     ("gray-regression", ("--areas", "gray_release", "--skip", "load"), "灰度组转化率不比对照组差"),
 ])
-def test_bad_release_is_no_go_naming_its_criterion(tmp_path: Path, variant: str,
-                                                   options: tuple[str, ...], named: str) -> None:
-    skips = () if "--skip" in options else ("--skip", "load", "--skip", "gray")
+def test_bad_release_is_no_go_naming_its_criterion(tmp_path: Path, demo_project: Path,
+                                                   variant: str, options: tuple[str, ...],
+                                                   named: str) -> None:
     done = harness("run", "--variant", variant, "--reports", str(tmp_path), "--no-report",
-                   *options, *skips)
+                   *options, cwd=demo_project)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
     text = (latest(tmp_path) / "verdict.md").read_text()
     assert text.startswith("# Launch verdict: NO-GO")
@@ -90,14 +89,16 @@ def test_bad_release_is_no_go_naming_its_criterion(tmp_path: Path, variant: str,
     assert "only these areas were judged" in text
 
 
-def test_non_local_target_is_refused_before_anything_runs(tmp_path: Path) -> None:
-    done = harness("run", "--target", "http://10.1.2.3:8000", "--reports", str(tmp_path))
+def test_non_local_target_is_refused_before_anything_runs(tmp_path: Path,
+                                                          demo_project: Path) -> None:
+    done = harness("run", "--target", "http://10.1.2.3:8000", "--reports", str(tmp_path),
+                   cwd=demo_project)
     assert done.returncode == 2
     assert "127.0.0.0/8" in done.stderr or "loopback" in done.stderr
     assert not (tmp_path / "latest").exists()
 
 
-def test_unknown_area_is_a_usage_error(tmp_path: Path) -> None:
-    done = harness("run", "--areas", "weather", "--reports", str(tmp_path))
+def test_unknown_area_is_a_usage_error(tmp_path: Path, demo_project: Path) -> None:
+    done = harness("run", "--areas", "weather", "--reports", str(tmp_path), cwd=demo_project)
     assert done.returncode == 2
     assert "unknown area(s) weather" in done.stderr

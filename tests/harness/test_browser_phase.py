@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from features.steps.browser_evidence import BrowserEvidence
 from harness.cli.browser_phase import _expanded_steps, needed_evidence, share_out
+from harness_steps.browser_evidence import BrowserEvidence
 
 OUTLINE = '''Feature: f
   Scenario Outline: o
@@ -32,16 +32,17 @@ def test_outlines_are_expanded_per_example() -> None:
     assert any("health declaration with no answers" in s for s in steps)
 
 
-def test_the_shipped_features_need_every_product_at_five_viewports() -> None:
-    items = needed_evidence(["disclosures", "health_declaration"])
+def test_the_shipped_features_need_every_product_at_five_viewports(demo_project: Path) -> None:
+    features = demo_project / "features"
+    items = needed_evidence(features, ["disclosures", "health_declaration"])
     journeys = {(p, v) for kind, p, v in items if kind == "journey"}
     assert len(journeys) == 15
     assert ("form-errors", "medical", "phone") in items
-    assert needed_evidence(["gray_release"]) == []
+    assert needed_evidence(features, ["gray_release"]) == []
 
 
-def test_work_is_shared_out_evenly_longest_first() -> None:
-    items = needed_evidence(["disclosures"])
+def test_work_is_shared_out_evenly_longest_first(demo_project: Path) -> None:
+    items = needed_evidence(demo_project / "features", ["disclosures"])
     plans = share_out(items, 3)
     assert sorted(len(p) for p in plans) == [5, 5, 5]
     assert sum(len(p) for p in share_out(items[:1], 3)) == 1
@@ -51,7 +52,7 @@ def browser_evidence(run: Path, target: str | None) -> BrowserEvidence:
     def unused() -> str:
         raise AssertionError("nothing may be driven")
 
-    return BrowserEvidence(run, False, unused, unused, None, target)
+    return BrowserEvidence(run, False, unused, None, target)
 
 
 def test_features_reuse_what_the_phase_produced_for_the_same_target(tmp_path: Path) -> None:

@@ -33,7 +33,9 @@ def journey(tmp_path: Path, regulation: dict[str, Any] | None, *,
              for i in range(3)]
     record = {"journey": "j", "viewport": "desktop", "completed": completed,
               "error": None if completed else "stopped", "step_count": 2, "steps": steps}
-    if regulation is not None:
+    if regulation is not None:  # every step's screen is measured (plain ones added)
+        measured = {s["step"] for s in regulation["screens"]}
+        regulation["screens"] += [screen(i) for i in range(3) if i not in measured]
         record["regulation"] = regulation
     path = tmp_path / "journey.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

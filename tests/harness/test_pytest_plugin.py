@@ -118,12 +118,27 @@ def test_chinese_gherkin(pytester: pytest.Pytester) -> None:
     assert record["status"] == "passed"
 
 
-def test_on_request_scenarios_run_only_when_named(pytester: pytest.Pytester) -> None:
+def test_on_request_scenarios_run_only_when_their_area_is_named(
+        pytester: pytest.Pytester) -> None:
     feature = FEATURE.replace("@purchase_flow", "@purchase_flow @on_request")
-    pytester.makefile(".feature", gate=feature)
-    pytester.makepyfile(test_gate=STEPS)
+    (pytester.path / "flow").mkdir()
+    (pytester.path / "flow" / "gate.feature").write_text(feature, encoding="utf-8")
+    pytester.makepyfile(test_gate=STEPS.replace('scenarios("gate.feature")', 'scenarios("flow")'))
     run_dir = pytester.path / "run"
     result = pytester.runpytest(*ARGS, f"--harness-run-dir={run_dir}")
     result.assert_outcomes(deselected=3)
-    result = pytester.runpytest(*ARGS, f"--harness-run-dir={run_dir}", "test_gate.py")
+    result = pytester.runpytest(*ARGS, f"--harness-run-dir={run_dir}", "--harness-areas=flow")
     result.assert_outcomes(passed=1, failed=2)
+
+
+def test_areas_are_the_folders_of_the_features(pytester: pytest.Pytester) -> None:
+    for area in ("flow", "notice"):
+        (pytester.path / area).mkdir()
+        (pytester.path / area / "gate.feature").write_text(
+            FEATURE.replace("Feature: Purchase flow", f"Feature: {area}"), encoding="utf-8")
+    pytester.makepyfile(test_gate=STEPS.replace('scenarios("gate.feature")', 'scenarios(".")'))
+    run_dir = pytester.path / "run"
+    result = pytester.runpytest(*ARGS, f"--harness-run-dir={run_dir}", "--harness-areas=notice")
+    result.assert_outcomes(passed=1, failed=2, deselected=3)
+    plan = _records(run_dir / "plan.jsonl")
+    assert {p["feature"] for p in plan} == {"notice"}

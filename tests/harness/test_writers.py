@@ -25,7 +25,7 @@ def _verdict():  # type: ignore[no-untyped-def]
 def test_markdown_names_the_deciding_criterion_with_numbers() -> None:
     text = render_markdown(_verdict())
     assert text.startswith("# Launch verdict: NO-GO")
-    why = text.split("## Why")[1].split("##")[0]
+    why = text.split("## Why: what decided it")[1].split("##")[0]
     assert "medical takes at most 5 steps" in why
     assert "observed 7 steps (threshold <= 5 steps)" in why
     assert "notice :: phone" not in why

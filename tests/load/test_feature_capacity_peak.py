@@ -17,15 +17,13 @@ from pathlib import Path
 
 from tests.load.conftest import DATA
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def test_the_peak_feature_judges_a_real_peak_run(tmp_path: Path) -> None:
+def test_the_peak_feature_judges_a_real_peak_run(tmp_path: Path, demo_project: Path) -> None:
     shutil.copytree(DATA / "peak-small", tmp_path / "raw" / "load")
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "features/steps/test_capacity_peak.py", "-q",
-         "-p", "no:cacheprovider", f"--harness-run-dir={tmp_path}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+        [sys.executable, "-m", "pytest", "features", "-q", "-p", "no:cacheprovider",
+         "--harness-areas=capacity_peak", f"--harness-run-dir={tmp_path}"],
+        cwd=demo_project, capture_output=True, text=True, timeout=120, check=False)
     records = [json.loads(line) for line in
                (tmp_path / "criteria.jsonl").read_text(encoding="utf-8").splitlines()]
     by_status: dict[str, list[str]] = {}

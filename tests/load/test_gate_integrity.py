@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import ConfigError
+from harness.errors import ConfigError, EvidenceError
 from harness.gates.integrity import integrity_gate
 from harness.model import Status
 from harness.readers.generator import (
@@ -68,6 +68,7 @@ def test_policy_lost_and_duplicated_numbers_fail(evidence: Evidence) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["journeys"][0]["policy_numbers"] = []
     data["journeys"][2]["policy_numbers"] = list(data["journeys"][1]["policy_numbers"])
+    data["summary"] = {}  # rows only: a summary would have to agree with the edited rows
     path.write_text(json.dumps(data), encoding="utf-8")
     defects = integrity_gate(*read(folder)).details["defects"]
     assert defects["paid_without_policy"] == 1
@@ -80,18 +81,20 @@ def test_a_purchase_the_store_does_not_know_fails(evidence: Evidence) -> None:
     path = folder / "reconciliation.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     del data["journeys"][0]
+    data["summary"] = {}
     path.write_text(json.dumps(data), encoding="utf-8")
     assert integrity_gate(*read(folder)).details["defects"] == {"paid_missing_in_store": 1}
 
 
-def test_summary_only_answer_uses_the_store_counts(evidence: Evidence) -> None:
+def test_a_summary_without_rows_is_refused(evidence: Evidence) -> None:
+    """Counts alone cannot show that each buyer's policy number is the store's (issue 11: a
+    summary stripped of rows and defect counts read as zero defects)."""
     folder = evidence("lost-policies")
     path = folder / "reconciliation.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({"summary": data["summary"]}), encoding="utf-8")
-    outcome = integrity_gate(*read(folder))
-    assert outcome.status is Status.FAILED
-    assert outcome.details["defects"]["paid_with_multiple_policies"] == 2
+    with pytest.raises(EvidenceError, match="field 'journeys' is missing"):
+        read(folder)
 
 
 def test_missing_evidence_is_inconclusive(evidence: Evidence) -> None:

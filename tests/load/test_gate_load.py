@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from tests.load.conftest import DATA
 
 Evidence = Callable[[str], Path]
 GOOD = read_locust_stats(DATA / "good" / "stats.csv")
-EMFILE = read_locust_stats(DATA / "emfile" / "stats.csv")
+EMFILE_RUN = read_locust_stats(DATA / "emfile" / "stats.csv")
+# the same counts as if the failures had been the store's (the arithmetic of the gate)
+EMFILE = replace(EMFILE_RUN, client_failures={})
 
 
 def test_error_ratio_passes_without_failures() -> None:
@@ -35,6 +38,15 @@ def test_error_ratio_fails_and_excludes_the_purchase_event() -> None:
     total = sum(r.request_count for r in EMFILE.http_rows)
     assert outcome.observed == pytest.approx(start.failure_count / total)
     assert "purchase" not in outcome.details["failures"]
+
+
+def test_failures_that_were_the_generators_own_are_not_the_stores() -> None:
+    outcome = error_ratio_gate(EMFILE_RUN, 0.01)
+    assert outcome.status is Status.INCONCLUSIVE
+    assert "116 failure(s) in failures.csv are the load generator's own (EMFILE x116)" in \
+        outcome.message
+    unknown = error_ratio_gate(replace(EMFILE_RUN, client_failures=None), 0.01)
+    assert unknown.status is Status.INCONCLUSIVE and "no failures.csv" in unknown.message
 
 
 def test_error_ratio_of_one_request_and_of_an_unknown_one() -> None:
@@ -76,9 +88,16 @@ def test_percentile_without_data_is_inconclusive(evidence: Evidence) -> None:
     path = folder / "stats.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     cells = lines[5].split(",")  # 5 pay
+    weight = float(cells[5]) * int(cells[2])  # 5 pay's share of the Aggregated average
     cells[2], cells[3] = "0", "0"
+    rps, cells[9] = float(cells[9]), "0"
     cells[11:] = ["N/A"] * (len(cells) - 11)
     lines[5] = ",".join(cells)
+    total = lines[-1].split(",")  # the Aggregated row loses the 137 requests of 5 pay
+    left = int(total[2]) - 137
+    total[5] = str((float(total[5]) * int(total[2]) - weight) / left)
+    total[2], total[9] = str(left), str(float(total[9]) - rps)
+    lines[-1] = ",".join(total)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     outcome = percentile_gate(read_locust_stats(path), "5 pay", 95, 800)
     assert outcome.status is Status.INCONCLUSIVE

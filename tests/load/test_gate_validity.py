@@ -126,9 +126,12 @@ def test_target_side_connection_errors_do_not_invalidate_the_generator(
 
 def test_no_sample_in_steady_state_is_inconclusive(evidence: Evidence) -> None:
     folder = evidence("good")
-    path = folder / "generator.jsonl"
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    path.write_text(first + "\n", encoding="utf-8")
+    path = folder / "phases.json"
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    plan["phases"][0]["end_s"] = 40.0  # a long warm-up: the steady phase starts after the log
+    plan["phases"][1].update(start_s=40.0, end_s=60.0)
+    plan["duration_s"] = 60.0
+    path.write_text(json.dumps(plan), encoding="utf-8")
     outcome = judge(folder)
     assert outcome.status is Status.INCONCLUSIVE
     assert "no generator sample" in outcome.message

@@ -1,0 +1,161 @@
+"""Everything `harness run` checks before any phase starts, and the plan it then follows.
+
+Settings, areas, the target rule, waivers, journeys (one per product the features name) and
+the sources the load, gray and integrity areas need are all checked here, so a typo or a
+missing file stops the run in seconds with exit 2, naming the file and key, instead of after a
+load test. Phases no selected area needs are not run at all.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.cli.acceptance import check_areas, default_areas
+from harness.cli.browser_phase import needed_evidence
+from harness.errors import ConfigError
+from harness.policy import Policy, read_waivers
+from harness.project import Project
+
+# the step library's areas and the phase whose evidence they judge; other areas need none
+AREA_NEEDS = {"capacity": "load", "capacity_peak": "load", "integrity": "load",
+              "gray_release": "gray"}
+PHASES = ("load", "gray", "browser")
+
+
+@dataclass(frozen=True)
+class Plan:
+    bundled: bool  # no [target] url: the bundled demo shop is started
+    target_url: str | None
+    variant: str
+    allow_non_local: bool
+    areas: tuple[str, ...]
+    limited: bool  # fewer areas than the project has: the verdict says which were judged
+    not_judged: tuple[str, ...]
+    phases: frozenset[str]
+    journeys: Path | None  # None: the demo shop's own journeys
+    locustfile: Path | None
+    user_classes: tuple[str, ...]
+    integrity: Any  # harness_load.reconciliation.IntegritySource | None
+    policy: Policy
+    notes: tuple[str, ...] = ()  # worth saying before the run, not worth stopping it
+
+    @property
+    def slug(self) -> str:
+        return self.target_url or self.variant
+
+
+def plan_run(project: Project) -> Plan:
+    settings = project.settings
+    skip = set(settings.get("project.skip"))
+    unknown = sorted(skip - set(PHASES))
+    if unknown:
+        raise ConfigError(f"skip: unknown phase(s) {', '.join(unknown)}; the phases are "
+                          f"{', '.join(PHASES)}")
+    features = project.features_dir
+    asked = tuple(settings.get("project.areas"))
+    check_areas(features, asked)
+    candidates = asked or default_areas(features, settings.text("load.profile"))
+    not_judged = tuple(a for a in candidates if AREA_NEEDS.get(a) in skip)
+    areas = tuple(a for a in candidates if a not in not_judged)
+    if not areas:
+        raise ConfigError(f"nothing to judge: no area of {features} is left after --skip "
+                          f"{','.join(sorted(skip))}")
+    target = settings.text("target.url").rstrip("/") or None
+    allow = bool(settings.get("target.allow_non_local"))
+    if target:
+        from harness_load.target import check_local_target
+
+        check_local_target(target, allow)
+    needs = {AREA_NEEDS[a] for a in areas if a in AREA_NEEDS}
+    journeys, notes = _journeys(project, features, areas, bundled=target is None)
+    locustfile = project.optional_path("load.locustfile")
+    if target and "load" in needs:
+        _require_load_sources(project, locustfile, areas)
+    integrity = _integrity(project)
+    if target and "gray" in needs and not settings.text("gray.source"):
+        raise ConfigError(f"{settings.source}: the gray_release area needs your events: set "
+                          "[gray] source (a CSV/Parquet file or an SQL URL) and gray_share, or "
+                          "leave it out with --skip gray")
+    waivers = project.optional_path("project.waivers")
+    policy = Policy(waivers=read_waivers(waivers) if waivers else ())
+    phases = frozenset(p for p in PHASES if p not in skip and (p == "browser" or p in needs))
+    return Plan(bundled=target is None, target_url=target,
+                variant=settings.text("demo.variant"), allow_non_local=allow, areas=areas,
+                limited=bool(asked) or bool(not_judged), not_judged=not_judged,
+                phases=phases, journeys=journeys, locustfile=locustfile,
+                user_classes=tuple(settings.get("load.user_classes")), integrity=integrity,
+                policy=policy, notes=notes)
+
+
+def _integrity(project: Project) -> Any:
+    """The project's [integrity] table, validated (None: the demo shop's endpoint, or none)."""
+    table = project.settings.table("integrity")
+    if not table:
+        return None
+    from harness_load.reconciliation import IntegritySource
+
+    return IntegritySource.from_mapping(table, f"{project.settings.source}: [integrity]",
+                                        base_dir=project.root)
+
+
+def _require_load_sources(project: Project, locustfile: Path | None,
+                          areas: tuple[str, ...]) -> None:
+    source = project.settings.source
+    if locustfile is None:
+        load_areas = ", ".join(a for a in areas if a in AREA_NEEDS)
+        raise ConfigError(f"{source}: the load areas ({load_areas}) "
+                          "need a Locust user for your store: set [load] locustfile (`harness "
+                          "init` writes a template at loadtests/locustfile.py), or leave them "
+                          "out with --skip load")
+    if not locustfile.is_file():
+        raise ConfigError(f"{source}: [load] locustfile = {locustfile}: no such file")
+    if "integrity" in areas and not project.settings.table("integrity"):
+        raise ConfigError(f"{source}: the integrity area needs your store's records: set "
+                          "[integrity] (an SQL query or a CSV export; see the README), or "
+                          "leave it out with --areas")
+
+
+def _journeys(project: Project, features: Path, areas: tuple[str, ...],
+              bundled: bool) -> tuple[Path | None, tuple[str, ...]]:
+    """The project's journeys folder, every file in it valid and one per product the features
+    name; None (the demo shop's own journeys) only for the bundled demo shop without one.
+    A journey no selected feature names is worth a note: its product is not judged."""
+    folder = project.journeys_dir
+    products = sorted({product for _, product, _ in needed_evidence(features, areas)})
+    if not folder.is_dir():
+        if bundled or not products:
+            return None, ()
+        raise ConfigError(f"{folder}: no journeys folder; the features name the products "
+                          f"{', '.join(products)}: write one journey per product there "
+                          "(<product>.toml or .py; `harness init` writes an example)")
+    found = check_journeys(folder)
+    missing = [p for p in products if p not in found]
+    if missing:
+        raise ConfigError(f"{folder}: no journey for {', '.join(missing)}, which the features "
+                          f"name; found {', '.join(sorted(found)) or 'none'}; write "
+                          f"{folder / (missing[0] + '.toml')}")
+    unused = sorted(set(found) - set(products)) if products else []
+    notes = tuple(f"{found[p]}: no selected feature names the product {p!r}, so it is not "
+                  "judged (add it to the Examples of your features, or re-run `harness init "
+                  "--products ...` in a scratch folder and copy the rows)" for p in unused)
+    return folder, notes
+
+
+def check_journeys(folder: Path) -> dict[str, str]:
+    """Every journey file of `folder` parsed and validated by the browser package, in a child
+    process (the judge never imports Playwright); product -> file. ConfigError on any error."""
+    command = [sys.executable, "-m", "harness_browser.journey_check", str(folder)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode == 2:
+        raise ConfigError(done.stderr.strip().splitlines()[-1] if done.stderr.strip()
+                          else f"{folder}: invalid journey")
+    if done.returncode != 0:
+        raise ConfigError(f"{folder}: the journeys could not be checked (exit "
+                          f"{done.returncode}): {done.stderr.strip()[-400:]}")
+    found: dict[str, str] = json.loads(done.stdout)
+    return found

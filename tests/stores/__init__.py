@@ -1,0 +1,1 @@
+"""Stores written for the tests, each in another style than the bundled demo shop."""
