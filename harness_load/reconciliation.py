@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError, EvidenceError
+from harness.secret import mask_url
 
 __all__ = ["KINDS", "IntegritySource", "fetch_reconciliation", "mask_url", "reconcile",
            "store_path"]
@@ -149,24 +150,6 @@ def fetch_reconciliation(target: str, path: Path, since_ms: int | None = None) -
     _write_text(path, json.dumps({"summary": summary or {}, "journeys": journeys},
                                  ensure_ascii=False))
     return None
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password replaced by ***."""
-    try:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
-
-        try:
-            return str(make_url(url).render_as_string(hide_password=True))
-        except (ArgumentError, ValueError):
-            pass
-    except ImportError:
-        pass
-    user, at, _host = urllib.parse.urlsplit(url).netloc.rpartition("@")
-    if not at or ":" not in user:
-        return url
-    return url.replace(f"{user}@", f"{user.split(':', 1)[0]}:***@", 1)
 
 
 def _check_sql_url(url: str, where: str) -> None:
