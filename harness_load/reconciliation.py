@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError, EvidenceError
+from harness.secret import mask_url
 
 __all__ = ["KINDS", "IntegritySource", "fetch_reconciliation", "mask_url", "reconcile",
            "store_path"]
@@ -109,7 +110,7 @@ def reconcile(source: IntegritySource, run_dir: Path, target_url: str,
         if error:
             raise EvidenceError(error)
         return path
-    from harness_load.store_records import csv_rows, document, sql_rows
+    from harness_load.store_records import csv_rows, record, sql_rows
 
     if source.kind == "sql":
         rows = sql_rows(str(source.url), str(source.query), since_ms)
@@ -118,7 +119,11 @@ def reconcile(source: IntegritySource, run_dir: Path, target_url: str,
         assert source.path is not None
         rows = csv_rows(source.path)
         origin = {"kind": "csv", "path": str(source.path)}
-    _write(path, dict(document(rows), source=origin))
+    try:
+        text = record(rows, origin).to_json()
+    except ValueError as exc:  # the contract refused the record (EvidenceInvalid)
+        raise EvidenceError(f"the store's records make no valid reconciliation: {exc}") from None
+    _write_text(path, text)
     return path
 
 
@@ -142,26 +147,9 @@ def fetch_reconciliation(target: str, path: Path, since_ms: int | None = None) -
             pages += 1
     except (OSError, urllib.error.URLError, ValueError, AttributeError) as exc:
         return f"GET {mask_url(base)} failed: {exc}"
-    _write(path, {"summary": summary or {}, "journeys": journeys})
+    _write_text(path, json.dumps({"summary": summary or {}, "journeys": journeys},
+                                 ensure_ascii=False))
     return None
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password replaced by ***."""
-    try:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
-
-        try:
-            return str(make_url(url).render_as_string(hide_password=True))
-        except (ArgumentError, ValueError):
-            pass
-    except ImportError:
-        pass
-    user, at, _host = urllib.parse.urlsplit(url).netloc.rpartition("@")
-    if not at or ":" not in user:
-        return url
-    return url.replace(f"{user}@", f"{user.split(':', 1)[0]}:***@", 1)
 
 
 def _check_sql_url(url: str, where: str) -> None:
@@ -176,10 +164,10 @@ def _check_sql_url(url: str, where: str) -> None:
                           "postgresql+psycopg://qa@db.staging/shop or sqlite:///shop.db)") from None
 
 
-def _write(path: Path, data: Mapping[str, Any]) -> None:
+def _write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
 

@@ -1,6 +1,7 @@
 """The store's orders and policies as rows (order_id, policy_number, premium_fen), from an SQL
-query or a CSV export, and the reconciliation document they make (harness_load/reconciliation.py
-writes it; harness/gates/integrity.py judges it).
+query or a CSV export, and the reconciliation record they make (harness_contract's
+ReconciliationRecord: harness_load/reconciliation.py writes it, harness/gates/integrity.py
+judges it).
 
 One row per policy; an order without a policy is one row with an empty policy_number (NULL).
 Rows of one order are one journey of the document: `policy_numbers` the distinct non-empty
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import EvidenceError
+from harness_contract.fields import MAX_FEN
+from harness_contract.reconciliation import ReconciliationRecord, StoreJourney, summary_of
 
 COLUMNS = ("order_id", "policy_number", "premium_fen")
 
@@ -31,8 +34,9 @@ class StoreRow:
     premium_fen: int
 
 
-def document(rows: Iterable[StoreRow]) -> dict[str, Any]:
-    """{"summary": counts, "journeys": [...]} in the shape of the demo shop's endpoint."""
+def record(rows: Iterable[StoreRow], source: Mapping[str, Any]) -> ReconciliationRecord:
+    """The contract's record of these rows, one journey per order, with the summary counts the
+    rows imply and `source` (which query or file, password masked, rows read) kept beside."""
     orders: dict[str, tuple[list[int], list[str]]] = {}
     count = 0
     for row in rows:
@@ -42,14 +46,10 @@ def document(rows: Iterable[StoreRow]) -> dict[str, Any]:
             premiums.append(row.premium_fen)
         if row.policy_number and row.policy_number not in policies:
             policies.append(row.policy_number)
-    journeys = [{"journey_id": order, "premium_fen": premiums[0],
-                 "payments": [{"charged_fen": p} for p in premiums],
-                 "policy_numbers": policies} for order, (premiums, policies) in orders.items()]
-    summary = {"rows": count, "orders": len(orders),
-               "orders_without_policy": sum(1 for _, p in orders.values() if not p),
-               "orders_with_multiple_policies": sum(1 for _, p in orders.values() if len(p) > 1),
-               "orders_with_multiple_premiums": sum(1 for p, _ in orders.values() if len(p) > 1)}
-    return {"summary": summary, "journeys": journeys}
+    journeys = tuple(StoreJourney(order, premiums[0], tuple(premiums), tuple(policies))
+                     for order, (premiums, policies) in orders.items())
+    return ReconciliationRecord(journeys, summary_of(journeys),
+                                raw={"source": {**source, "rows": count}})
 
 
 def csv_rows(path: Path) -> list[StoreRow]:
@@ -154,6 +154,7 @@ def _fen(value: Any) -> int:
     else:
         raise ValueError(f"column 'premium_fen' is {value!r}: expected a whole number of fen "
                     "(1 yuan = 100 fen; 12.50 yuan is 1250)")
-    if number < 0:
-        raise ValueError(f"column 'premium_fen' is {number}: a premium cannot be negative")
+    if not 0 < number <= MAX_FEN:
+        raise ValueError(f"column 'premium_fen' is {number}: a premium is more than 0 and at "
+                         f"most {MAX_FEN:,} fen")
     return number

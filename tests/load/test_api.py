@@ -15,6 +15,7 @@ from harness.gates.integrity import integrity_gate
 from harness.model import Status
 from harness.readers.generator import read_purchases, read_reconciliation
 from harness_load.purchases import merge_purchase_files
+from tests.load.test_integrity_sources import write_stats_csv
 
 GREENLETS = """
 from gevent import monkey; monkey.patch_all()
@@ -39,6 +40,7 @@ def test_concurrent_greenlets_in_two_processes_write_whole_lines(tmp_path: Path)
     parts = sorted((load / "purchases").glob("*.jsonl"))
     assert len(parts) == 2
     assert merge_purchase_files(load / "purchases", load / "purchases.jsonl") == 10_000
+    write_stats_csv(load)
     purchases = read_purchases(load / "purchases.jsonl")
     assert len({r.journey_id for r in purchases.paid}) == 10_000
     line = json.loads(parts[0].read_text(encoding="utf-8").splitlines()[0])
@@ -49,7 +51,7 @@ def test_concurrent_greenlets_in_two_processes_write_whole_lines(tmp_path: Path)
     ("record_purchase('O-1', 'P-1', 99.5)", "premium_fen must be an int number of fen"),
     ("record_purchase('O-1', '', 100)", "policy_number must be a non-empty string"),
     ("record_purchase(None, 'P-1', 100)", "order_id must be a non-empty string"),
-    ("record_purchase('O-1', 'P-1', -1)", "premium_fen must be >= 0"),
+    ("record_purchase('O-1', 'P-1', 0)", "premium_fen must be from 1 to"),
     ("record_purchase('O-1', 'P-1', 100, status='failed')", "'status' is set by record_purchase"),
     ("think('lunch')", "unknown think step 'lunch'"),
 ])
@@ -93,9 +95,21 @@ def test_no_call_to_record_purchase_is_inconclusive_with_the_reason(tmp_path: Pa
     load = tmp_path / "raw" / "load"
     (load / "purchases").mkdir(parents=True)
     assert merge_purchase_files(load / "purchases", load / "purchases.jsonl") == 0
+    write_stats_csv(load)
     store = tmp_path / "reconciliation.json"
-    store.write_text(json.dumps({"summary": {"orders": 3}, "journeys": []}), encoding="utf-8")
+    store.write_text(json.dumps({"summary": None, "journeys": [
+        {"journey_id": "O-1", "premium_fen": 100, "payments": [{"charged_fen": 100}],
+         "policy_numbers": ["P-1"]}]}), encoding="utf-8")
     outcome = integrity_gate(read_purchases(load / "purchases.jsonl"), read_reconciliation(store))
     assert outcome.status is Status.INCONCLUSIVE
     assert outcome.message == ("the load test recorded no purchases (call "
                                "harness_load.api.record_purchase in your task)")
+
+
+def test_extras_json_cannot_hold_are_refused_in_the_task(tmp_path: Path) -> None:
+    script = ("from harness_load.api import record_purchase\n"
+              "record_purchase('O-1', 'P-1', 100, when=float('nan'))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "HARNESS_LOAD_DIR": str(tmp_path)})
+    assert done.returncode == 1 and "ValueError" in done.stderr
+    assert not (tmp_path / "purchases").exists()

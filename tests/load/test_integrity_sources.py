@@ -25,9 +25,24 @@ QUERY = "SELECT o.no AS order_id, p.no AS policy_number, o.fen AS premium_fen " 
         "FROM orders o LEFT JOIN policies p ON p.order_no = o.no"
 
 
+STATS_HEADER = ("Type,Name,Request Count,Failure Count,Median Response Time,Average Response "
+                "Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,"
+                "Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%")
+
+
+def write_stats_csv(load: Path) -> None:
+    """The stats.csv a user's run leaves beside purchases.jsonl (the reader cross-checks the
+    two; a user's class fires no JOURNEY `purchase` event): here only its Aggregated row."""
+    load.mkdir(parents=True, exist_ok=True)
+    (load / "stats.csv").write_text(
+        STATS_HEADER + "\n,Aggregated,0,0,0,0.0,0,0,0,0.0,0.0" + ",N/A" * 11 + "\n",
+        encoding="utf-8")
+
+
 def write_purchase_log(run_dir: Path) -> None:
     """purchases.jsonl as a run leaves it: record_purchase in a Locust-less process, merged."""
     load = run_dir / "raw" / "load"
+    write_stats_csv(load)
     script = ("from harness_load.api import record_purchase\n"
               f"for order, policy, fen in {TOLD!r}:\n"
               "    record_purchase(order, policy, fen, product='medical')\n")
@@ -119,7 +134,8 @@ def test_csv_records_that_match_pass(tmp_path: Path) -> None:
     outcome = judge(tmp_path)
     assert outcome.status is Status.PASSED, outcome.message
     saved = json.loads((tmp_path / "raw/store/reconciliation.json").read_text("utf-8"))
-    assert saved["source"] == {"kind": "csv", "path": str(tmp_path / "export.csv")}
+    assert saved["source"] == {"kind": "csv", "path": str(tmp_path / "export.csv"), "rows": 3}
+    assert saved["summary"]["paid"] == 3 and saved["summary"]["paid_without_policy"] == 0
 
 
 def test_csv_finds_a_lost_policy_and_a_premium_mismatch(tmp_path: Path) -> None:

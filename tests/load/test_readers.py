@@ -197,3 +197,32 @@ READERS: dict[str, Callable[[Path], object]] = {
     "purchases.jsonl": read_purchases, "stats.json": read_stats_json,
     "reconciliation.json": read_reconciliation,
 }
+
+
+def _set_median(folder: Path, name: str, value: str, min_ms: str | None = None) -> None:
+    import csv
+
+    path = folder / "stats.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    for row in rows:
+        if row["Name"] == name:
+            row["Median Response Time"] = value
+            if min_ms is not None:
+                row["Min Response Time"] = min_ms
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+
+
+def test_a_median_locust_clamped_to_the_exact_minimum_is_read(evidence: Evidence) -> None:
+    """Locust reports min(max(bucket median, min), max): a fractional median equal to the
+    exact min or max is Locust's own output (seen in a real run), anything else is not."""
+    folder = evidence("good")
+    low = next(r for r in read_locust_stats(folder / "stats.csv").rows if r.name == "1 start")
+    _set_median(folder, "1 start", "2.0016279993578792", min_ms="2.0016279993578792")
+    assert read_locust_stats(folder / "stats.csv").get("1 start") is not None
+    _set_median(folder, "1 start", "2.5", min_ms="2.0016279993578792")
+    with pytest.raises(EvidenceError, match=r"'Median Response Time'.*not a whole number"):
+        read_locust_stats(folder / "stats.csv")
+    assert low.request_count > 0

@@ -1,7 +1,8 @@
 """The project template's locustfile (what `harness init` writes to loadtests/locustfile.py),
 unchanged, against the API it assumes (tests/load/user_api.py) under the smoke profile with
 real Locust master + 2 workers: its request names reach the stats, its record_purchase calls
-the purchase log, and a CSV export of a store that lost policies is NO-GO on integrity.
+the purchase log, and the records of a store that lost policies (read from a CSV export) or
+charged other premiums (read by SQL) fail integrity.
 Heavy: run under `flock /tmp/heavy.lock`."""
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 from harness.gates.integrity import integrity_gate
 from harness.gates.load import error_ratio_gate
 from harness.model import Status
 from harness.readers.generator import read_purchases, read_reconciliation
 from harness.readers.locust import read_locust_stats
 from harness_load.launcher import LoadRequest, run_load
-from harness_load.reconciliation import IntegritySource
+from harness_load.reconciliation import IntegritySource, reconcile
 from tests.load.user_api import QUERY, serve
 
 TEMPLATE = (Path(__file__).resolve().parents[2] / "harness" / "templates" / "project"
@@ -37,12 +40,16 @@ def export_csv(db_path: Path, csv_path: Path) -> None:
         out.writerows(("" if v is None else v for v in row) for row in rows)
 
 
-def test_the_template_runs_and_a_store_that_loses_policies_fails_integrity(
-        tmp_path: Path) -> None:
+@pytest.mark.parametrize(("variant", "kind", "defect", "every"), [
+    ("lost-policies", "csv", "paid_without_policy", 3),
+    ("premium-mismatch", "sql", "store_charged_not_quoted", 4),
+])
+def test_the_template_runs_and_a_bad_store_fails_integrity(
+        tmp_path: Path, variant: str, kind: str, defect: str, every: int) -> None:
     project = tmp_path / "project"
     (project / "loadtests").mkdir(parents=True)
     shutil.copy(TEMPLATE, project / "loadtests" / "locustfile.py")
-    httpd = serve(tmp_path / "shop.db", variant="lost-policies")
+    httpd = serve(tmp_path / "shop.db", variant=variant)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -61,15 +68,15 @@ def test_the_template_runs_and_a_store_that_loses_policies_fails_integrity(
     purchases = read_purchases(load / "purchases.jsonl")
     assert len(purchases.paid) >= 10
 
-    export_csv(tmp_path / "shop.db", project / "orders.csv")
-    source = IntegritySource.from_mapping({"kind": "csv", "path": "orders.csv"},
-                                          "harness.toml [integrity]", base_dir=project)
-    from harness_load.reconciliation import reconcile
-
+    if kind == "csv":
+        export_csv(tmp_path / "shop.db", project / "orders.csv")
+        table = {"kind": "csv", "path": "orders.csv"}
+    else:
+        table = {"kind": "sql", "url": f"sqlite:///{tmp_path / 'shop.db'}", "query": QUERY}
+    source = IntegritySource.from_mapping(table, "harness.toml [integrity]", base_dir=project)
     store = read_reconciliation(reconcile(source, tmp_path / "run", "http://127.0.0.1:9"))
     outcome = integrity_gate(purchases, store)
     assert outcome.status is Status.FAILED
-    # every 3rd order number the store issued lost its policy: about a third of the purchases
-    lost = outcome.details["defects"]["paid_without_policy"]
-    assert set(outcome.details["defects"]) == {"paid_without_policy"}
-    assert len(purchases.paid) // 4 <= lost <= len(purchases.paid) // 2 + 1
+    # the store spoilt every 3rd (4th) order it was paid for
+    assert set(outcome.details["defects"]) == {defect}
+    assert abs(outcome.details["defects"][defect] - len(purchases.paid) // every) <= 1

@@ -38,6 +38,7 @@ class Store:
         self.variant = variant
         self.lock = threading.Lock()
         self.numbers = itertools.count(1)
+        self.issued = itertools.count(1)  # paid orders: every 3rd / 4th is spoilt by a variant
         self.quotes: dict[str, int] = {}
         self.pending: dict[str, int] = {}
 
@@ -58,7 +59,7 @@ class Store:
 
     def _issue(self, premium: int, order_no: str = "") -> tuple[str, str]:
         """Store one paid order and its policy (as the variant spoils them); under the lock."""
-        n = next(self.numbers)
+        n = next(self.issued)
         order_no, policy_no = order_no or f"ORD-{n:06d}", f"POL-{n:06d}"
         stored_policy = None if self.variant == "lost-policies" and n % 3 == 0 else policy_no
         stored_fen = premium + (1 if self.variant == "premium-mismatch" and n % 4 == 0 else 0)
