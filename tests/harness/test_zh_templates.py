@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from harness.scaffold import demo_files
+from harness.scaffold import USER_LOAD_STEPS, VIEWPORTS, Product, _features, demo_files
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # a real smoke GO run's evidence (screenshots dropped), captured by the evidence helper
@@ -205,6 +206,39 @@ def test_every_english_phrase_has_a_chinese_counterpart_used_as_often(
             assert chinese and not any(p.isascii() for p in chinese), (area, function)
 
 
+def _table_rows_and_viewports(text: str) -> list[str]:
+    """The Examples rows (headers left out: they are words of the language) and the viewports
+    named in steps, in file order."""
+    found, header_next = [], False
+    for line in (raw.strip() for raw in text.splitlines()):
+        if line.startswith(("Examples:", "例子:")):
+            header_next = True
+        elif line.startswith("|"):
+            if not header_next:
+                found.append(" ".join(line.split()))
+            header_next = False
+        elif "viewport" in line or "视口" in line:
+            found.extend(f"at {v}" for v in re.findall(r'[“"]([^”"<]+)[”"] ?(?:viewport|视口)',
+                                                       line))
+    return found
+
+
+@pytest.mark.parametrize("viewports", [("phone", "wechat"), ("desktop-hd",), VIEWPORTS])
+def test_your_viewports_are_rendered_alike_in_both_languages(viewports: tuple[str, ...]) -> None:
+    """A project's viewports (the first: where steps and sales-page rules are judged) fill the
+    same rows and steps in both languages."""
+    products = (Product("travel", 1), Product("medical", 15, health=True))
+    rendered = {lang: _features(lang, products, USER_LOAD_STEPS, USER_LOAD_STEPS, viewports)
+                for lang in LANGS}
+    assert sorted(rendered["en"]) == sorted(rendered["zh-CN"])
+    for path, text in rendered["en"].items():
+        if path.endswith(".feature"):
+            expected = _table_rows_and_viewports(text)
+            assert _table_rows_and_viewports(rendered["zh-CN"][path]) == expected, path
+    flow = rendered["zh-CN"]["features/purchase_flow/flow_length.feature"]
+    assert _table_rows_and_viewports(flow) == [f"at {viewports[0]}", "| travel |", "| medical |"]
+
+
 def _judge(project: Path, run_dir: Path, areas: tuple[str, ...]) -> dict[str, list[str]]:
     """The features of `areas`, judged offline on the evidence in run_dir: per area, the sorted
     "status: message" of its criteria (the gates' messages name no scenario, so they match; the
@@ -303,11 +337,9 @@ def test_a_product_set_without_health_writes_no_health_feature_in_either_languag
         tmp_path: Path) -> None:
     """No product with a health declaration: neither language writes that feature (an outline
     with no rows would run once with its <placeholders> unfilled)."""
-    from harness.scaffold import USER_LOAD_STEPS, Product, _features
-
     products = (Product("travel", 1),)
-    written = {lang: sorted(_features(lang, products, USER_LOAD_STEPS, USER_LOAD_STEPS))
-               for lang in LANGS}
+    written = {lang: sorted(_features(lang, products, USER_LOAD_STEPS, USER_LOAD_STEPS,
+                                      VIEWPORTS)) for lang in LANGS}
     assert "features/health_declaration/declaration_errors.feature" not in written["en"]
     assert written["zh-CN"] == written["en"]
 
