@@ -174,3 +174,13 @@ def test_verdict_md_lists_every_requirement_with_its_criteria(
     assert "❌ REQ-COOLING-OFF: 1 failed, 1 passed" in section
     assert "✅ REQ-CAPACITY: 3 passed" in section
     assert "✅ REQ-FLOW-LENGTH: 1 passed" in section
+
+
+def test_history_of_a_project_is_its_reports_folder(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "harness.toml").write_text('[project]\nreports = "out"\n', encoding="utf-8")
+    run = make_run(tmp_path / "out", GOOD, "good", "1.4.0")
+    seal(run.path, tmp_path / "out")
+    assert main(["history", "--project", str(tmp_path)]) == 0
+    assert f"1.4.0                {GOOD}" in capsys.readouterr().out
+    assert main(["history", str(tmp_path / "nowhere")]) == 2
