@@ -124,7 +124,7 @@ def render_since(since: Changes | None, note: str) -> list[str]:
     """The "Since the last GO" section of verdict.md."""
     lines = ["## Since the last GO" + (f" ({note})" if note else ""), ""]
     if since is None:
-        return lines
+        return lines[:1]
     if since.empty:
         return [*lines, "- no criterion changed status and no measured value moved"]
     for change in since.status:

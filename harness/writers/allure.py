@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -89,21 +91,101 @@ def find_allure(start: Path, configured: str | None = None) -> str | None:
 
 
 def generate_report(results_dir: Path, report_dir: Path, name: str = "Launch harness", *,
-                    allure: str | None = None) -> Path:
-    """Run Allure 3 over `results_dir`; raises ToolError with the fix when it cannot."""
+                    allure: str | None = None, history_file: Path | None = None,
+                    verdict: Mapping[str, Any] | None = None, single_file: bool = True) -> Path:
+    """Run Allure 3 over `results_dir`; raises ToolError with the fix when it cannot.
+
+    `single_file`: one self-contained index.html (opens from disk, a double-click or a CI
+    artifact; Allure's awesome plugin option `singleFile`). `history_file`: Allure's own
+    JSON-lines history (config `historyPath`): read for the History and trend, then appended.
+    `verdict`: the verdict.json document, shown in Allure's "Quality Gates" tab."""
     executable = find_allure(report_dir.resolve().parent, allure)
     if executable is None:
         raise ToolError("Allure 3 is not installed: `npm install allure@3` in your project "
                         "(or set [report] allure / $HARNESS_ALLURE to its path)")
-    command = [executable, "generate", str(results_dir), "-o", str(report_dir), "--name", name]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ToolError(f"Allure could not run ({' '.join(command)}): {exc}") from exc
+    with tempfile.TemporaryDirectory(prefix="harness-allure-") as scratch:
+        config = _write_config(Path(scratch), name, history_file, single_file)
+        command = [executable, "generate", str(results_dir), "-o", str(report_dir),
+                   "--config", str(config)]
+        if verdict is not None:
+            command += ["--dump", str(_write_quality_gate_dump(Path(scratch), verdict))]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                                  check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ToolError(f"Allure could not run ({' '.join(command)}): {exc}") from exc
     if done.returncode != 0 or not (report_dir / "index.html").exists():
         raise ToolError(f"Allure failed with exit {done.returncode}: "
                         f"{(done.stderr or done.stdout).strip()[-800:]}")
+    _strip_analytics(report_dir / "index.html")
     return report_dir
+
+
+_ANALYTICS = '<script async src="https://www.googletagmanager.com/gtag/js'
+
+
+def _strip_analytics(index: Path) -> None:
+    """Allure 3.18's awesome report always embeds Google Analytics (`analyticsEnable: true`
+    in @allurereport/plugin-awesome, no option): opening the verdict of an insurer's release
+    would call www.googletagmanager.com with the report's id. Remove that block (the loader
+    script and the gtag() script after it), nothing else."""
+    text = index.read_text(encoding="utf-8")
+    start = text.find(_ANALYTICS)
+    if start < 0:
+        return
+    first = text.find("</script>", start)
+    second = text.find("</script>", first + 1)
+    if first < 0 or second < 0 or "gtag(" not in text[first:second]:
+        return
+    index.write_text(text[:start] + text[second + len("</script>"):], encoding="utf-8")
+
+
+def _write_config(folder: Path, name: str, history_file: Path | None, single_file: bool) -> Path:
+    """An allurerc.json for this report only (the user's own allurerc is not read)."""
+    config: dict[str, Any] = {"name": name, "plugins": {"awesome": {"options": {
+        "singleFile": single_file, "reportName": name}}}}
+    if history_file is not None:
+        history_file.parent.mkdir(parents=True, exist_ok=True)
+        config["historyPath"] = str(history_file.resolve())
+    path = folder / "allurerc.json"
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+QUALITY_GATE_RULE = "launch-harness verdict"
+# `allure generate` runs no quality gate itself (only `allure run` / `allure quality-gate` do,
+# and they evaluate Allure's own rules over test results); what the "Quality Gates" tab shows
+# comes from the report's store, which `--dump ARCHIVE` restores. So the gate's decision goes
+# in as a dump archive holding an empty store plus one quality-gate result (Allure 3.18 format:
+# @allurereport/plugin-api AllureStoreDumpFiles).
+_EMPTY_DUMP: dict[str, Any] = {
+    "test-results.json": {}, "test-cases.json": {}, "fixtures.json": {},
+    "attachments.json": {}, "environments.json": [], "report-variables.json": {},
+    "global-attachments.json": [], "global-errors.json": [],
+    "index-attachments-by-test-results.json": {}, "index-test-results-by-history-id.json": {},
+    "index-test-results-by-test-case.json": {}, "index-attachments-by-fixture.json": {},
+    "index-fixtures-by-test-result.json": {},
+}
+
+
+def quality_gate_result(verdict: Mapping[str, Any]) -> dict[str, Any]:
+    decision = str(verdict.get("decision", "INCONCLUSIVE"))
+    reasons = [str(r) for r in verdict.get("reasons") or ()]
+    message = (f"Launch verdict {decision}: " + ("; ".join(reasons[:5]) if reasons
+               else "every required criterion passed"))
+    return {"rule": QUALITY_GATE_RULE, "success": decision == Decision.GO.value,
+            "actual": decision, "expected": Decision.GO.value, "message": message,
+            "environment": "default", "testResults": []}
+
+
+def _write_quality_gate_dump(folder: Path, verdict: Mapping[str, Any]) -> Path:
+    path = folder / "launch-verdict-quality-gate.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for entry, content in _EMPTY_DUMP.items():
+            archive.writestr(entry, json.dumps(content))
+        archive.writestr("quality-gate-results.json",
+                         json.dumps([quality_gate_result(verdict)], ensure_ascii=False))
+    return path
 
 
 def _escape(value: str) -> str:

@@ -38,6 +38,7 @@ def render_markdown(verdict: Verdict, since: Sequence[str] = ()) -> str:
         lines += [*since, ""]
     if verdict.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in verdict.warnings] + [""]
+    lines += _requirements(verdict)
     lines += _table(verdict)
     if verdict.sources:
         lines += ["", "## Evidence producers", ""]
@@ -98,6 +99,24 @@ def _decided(verdict: Verdict) -> list[str]:
         lines.append(f"- {_ICON[c.status]} **{c.scenario}** ({area_of(c.to_record())}, "
                      f"{c.severity.value}) — {describe(c)}  \n  `{c.id}`")
     return lines
+
+
+def _requirements(verdict: Verdict) -> list[str]:
+    """Every requirement (`@REQ-*` tag) with the status of its criteria."""
+    by_req: dict[str, list[Criterion]] = {}
+    for c in verdict.criteria:
+        for tag in c.tags:
+            if tag.startswith("REQ-"):
+                by_req.setdefault(tag, []).append(c)
+    if not by_req:
+        return []
+    lines = ["## Requirements", ""]
+    for req, group in sorted(by_req.items()):
+        worst = min((c.status for c in group), key=lambda s: _ORDER[s])
+        counts = ", ".join(f"{n} {s.value}" for s in _ORDER
+                           if (n := sum(1 for c in group if c.status is s)))
+        lines.append(f"- {_ICON[worst]} {req}: {counts}")
+    return [*lines, ""]
 
 
 def _table(verdict: Verdict) -> list[str]:

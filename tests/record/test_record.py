@@ -36,9 +36,9 @@ def test_verdict_md_reads_in_ten_seconds(two_runs: tuple[Path, RunDir, RunDir]) 
     text = (bad.path / "verdict.md").read_text()
     sections = [line for line in text.splitlines() if line.startswith("## ")]
     assert text.startswith("# Launch verdict: NO-GO")
-    assert sections[:3] == ["## Why: what decided it",
-                            "## Since the last GO (run 20261201-050000-good, version 1.4.0, "
-                            "2026-12-01T05:10)", "## Criteria"]
+    assert sections == ["## Why: what decided it",
+                        "## Since the last GO (run 20261201-050000-good, version 1.4.0, "
+                        "2026-12-01T05:10)", "## Requirements", "## Criteria"]
     areas = text.split("## Why")[0]
     assert "| ❌ disclosures | 1 | 1 | · | · |" in areas
     assert "| ✅ capacity | 3 | · | · | · |" in areas
@@ -164,3 +164,23 @@ def test_rejudge_seals_again_and_keeps_the_chain(two_runs: tuple[Path, RunDir, R
     assert second["record"]["previous"]["run_id"] == GOOD  # not itself
     assert verify_run(bad.path).intact
     assert "passed → failed" in (bad.path / "verdict.md").read_text()
+
+
+def test_verdict_md_lists_every_requirement_with_its_criteria(
+        two_runs: tuple[Path, RunDir, RunDir]) -> None:
+    _, _, bad = two_runs
+    section = (bad.path / "verdict.md").read_text().split("## Requirements")[1]
+    section = section.split("## Criteria")[0]
+    assert "❌ REQ-COOLING-OFF: 1 failed, 1 passed" in section
+    assert "✅ REQ-CAPACITY: 3 passed" in section
+    assert "✅ REQ-FLOW-LENGTH: 1 passed" in section
+
+
+def test_history_of_a_project_is_its_reports_folder(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "harness.toml").write_text('[project]\nreports = "out"\n', encoding="utf-8")
+    run = make_run(tmp_path / "out", GOOD, "good", "1.4.0")
+    seal(run.path, tmp_path / "out")
+    assert main(["history", "--project", str(tmp_path)]) == 0
+    assert f"1.4.0                {GOOD}" in capsys.readouterr().out
+    assert main(["history", str(tmp_path / "nowhere")]) == 2
