@@ -174,6 +174,13 @@ def run_across_hosts(net: Network, work: Path, project: Path,
                    round(time.monotonic() - started, 1), verdict)
 
 
+def collect_and_judge(run_dir: Path, project: Path, work: Path) -> dict[str, object]:
+    """Re-arrange a copied run (no store: the reconciliation is already there) and judge it."""
+    subprocess.run([sys.executable, "-m", "harness_load.collect", str(run_dir)], env=base_env(),
+                   capture_output=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
+    return judge(run_dir, project, work)[1]
+
+
 def wait_for(condition: Callable[[], bool], timeout_s: float, message: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
