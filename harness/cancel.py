@@ -176,7 +176,8 @@ def is_cancellation(source: Source) -> bool:
 def guard(run_dir: Path) -> Iterator[RunGuard]:
     """Run the phases of one run: a cancellation ends them, every process the run started is
     stopped (Locust's own sessions, the demo shop and its workers, Chromium), RUN_DIR/
-    cancelled.json records it, and the caller goes on to judge what is on disk."""
+    cancelled.json records it, and the caller goes on to judge what is on disk. Any other
+    exception stops those processes too, and goes on up (a crash: exit 4)."""
     result = RunGuard(Path(run_dir))
     with signals():
         _STATE.run_dir = result.run_dir
@@ -188,6 +189,9 @@ def guard(run_dir: Path) -> Iterator[RunGuard]:
             started = _STATE.received_at or time.monotonic()
             result.stop_s = round(time.monotonic() - started, 2)
             _write_marker(result)
+        except BaseException:  # a crash leaves no orphans either
+            stop_descendants()
+            raise
 
 
 def stop_descendants(grace_s: float = CANCEL_GRACE_S) -> int:

@@ -71,12 +71,14 @@ class GateProcess:
             self.proc.stdout.close()
 
 
-def start_gate(argv: Sequence[str], reports: Path) -> GateProcess:
-    """`python -m harness run --reports REPORTS ARGV...` in its own session, as CI runs it."""
+def start_gate(argv: Sequence[str], reports: Path,
+               command: Sequence[str] = ("run", "--reports")) -> GateProcess:
+    """`python -m harness run --reports REPORTS ARGV...` (or another COMMAND whose last word
+    takes REPORTS) in its own session, as CI runs it."""
     tag = uuid.uuid4().hex
     env = {**os.environ, TAG: tag, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "harness", "run", "--reports", str(reports),
-                             *argv], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "harness", *command, str(reports), *argv],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     gate = GateProcess(proc, tag, reports)
     gate.reader = threading.Thread(target=_collect, args=(gate,), daemon=True)

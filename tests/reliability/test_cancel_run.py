@@ -72,3 +72,23 @@ def _reach(phase: str, tmp_path: Path, gates: list[GateProcess]) -> GateProcess:
     gates.append(gate)
     gate.wait_for(running, timeout_s=120)
     return gate
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_a_signal_stops_harness_load_and_its_shop_with_exit_3(
+        sig: signal.Signals, tmp_path: Path, gates: list[GateProcess]) -> None:
+    run_dir = tmp_path / "load-run"
+    gate = start_gate(["--workers", "1", "--users", "10", "--ramp-s", "2", "--hold-s", "120"],
+                      run_dir, command=("load", "--run-dir"))
+    gates.append(gate)
+    gate.wait_for(lambda _: (run_dir / "raw/load/generator.jsonl").is_file(), timeout_s=90)
+    assert len(gate.leftovers()) >= 3  # the shop (master + 2 workers), Locust master + worker
+    sent = time.monotonic()
+    gate.proc.send_signal(sig)
+    took_s, left = wait_gone(gate.tag, gate.proc.pid, sent, timeout_s=10.0)
+    assert not left, f"{[(p.pid, p.name()) for p in left]} still run {took_s:.1f} s after {sig}"
+    assert gate.proc.wait(30) == 3
+    printed = "".join(gate.lines)
+    assert f"harness: cancelled by {sig.name}; nothing was decided (exit 3)" in printed
+    for name in ("stats.csv", "generator.jsonl", "launch.json"):  # Locust saved on the way out
+        assert (run_dir / "raw" / "load" / name).is_file(), name

@@ -92,6 +92,30 @@ def test_a_second_signal_exits_at_once_and_kills_what_was_started(sig: signal.Si
                 stream.close()
 
 
+_CRASH = """
+import subprocess, sys, tempfile
+from pathlib import Path
+from harness import cancel
+with cancel.signals():
+    try:
+        with cancel.guard(Path(tempfile.mkdtemp())):
+            child = subprocess.Popen(["sleep", "300"], start_new_session=True)
+            print(child.pid, flush=True)
+            raise ValueError("a crash in a phase")
+    except ValueError:
+        print(child.poll() is not None, flush=True)
+        child.kill()
+"""
+
+
+def test_a_crash_inside_the_guard_stops_what_the_run_started() -> None:
+    done = subprocess.run([sys.executable, "-c", _CRASH], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60,
+                          check=True)
+    _pid, stopped = done.stdout.split()
+    assert stopped == "True"  # stopped and reaped by the guard before the crash went on
+
+
 @pytest.mark.slow
 def test_the_shops_workers_are_stopped_when_its_master_was_killed() -> None:
     from harness_demo_shop.server import start_in_background
