@@ -8,6 +8,7 @@ setting appears, commented with its default and meaning, and can never drift fro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -19,6 +20,8 @@ from harness.errors import ConfigError
 from harness.settings import FREE_TABLES, SCHEMA
 
 TEMPLATES = resources.files("harness") / "templates"
+# the Examples keyword in English and in Chinese (a feature file's `# language: zh-CN`)
+_EXAMPLES = re.compile(r"^\s*(?:Examples|例子):", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def _features(lang: str, products: tuple[Product, ...], load_steps: tuple[tuple[
     for area in sorted(base.iterdir(), key=lambda t: t.name):
         for feature in sorted(area.iterdir(), key=lambda t: t.name):
             text = env.from_string(_read(feature)).render(**context)
-            if all(_table_rows(table) > 1 for table in text.split("Examples:")[1:]):
+            if all(_table_rows(table) > 1 for table in _EXAMPLES.split(text)[1:]):
                 files[f"features/{area.name}/{feature.name}"] = text  # else: no product has it
     common = TEMPLATES / "common"
     files["features/conftest.py"] = _read(common / "conftest.py.tmpl")

@@ -41,12 +41,23 @@ SCHEMA: dict[str, dict[str, Key]] = {
                      "HARNESS_AREAS"),
         "skip": Key(list, [], "phases to leave out: load, gray, browser", "HARNESS_SKIP"),
         "waivers": Key(str, "", "TOML file of waivers", "HARNESS_WAIVERS"),
+        "history": Key(str, "", "the release history kept between runs (CI: a folder you "
+                       "keep); empty = the reports folder", "HARNESS_HISTORY"),
+        "requirements": Key(str, "", "requirements file (TOML [[requirement]] or CSV id,title,"
+                            "owner) every one of which a criterion must cover",
+                            "HARNESS_REQUIREMENTS"),
+        "requirements_missing": Key(str, "inconclusive", "a listed requirement no criterion "
+                                    "covered: inconclusive | warn"),
     },
     "target": {
         "url": Key(str, "", "base URL of the store; empty = start the bundled demo shop",
                    "HARNESS_TARGET_URL"),
         "allow_non_local": Key(bool, False, "allow a target outside 127.0.0.0/8 (you own it)",
                                "HARNESS_ALLOW_NON_LOCAL"),
+        "version": Key(str, "", "the version of the release under test; empty = asked of the "
+                       "target (version_header / version_endpoint)", "HARNESS_TARGET_VERSION"),
+        "version_header": Key(str, "", "response header naming the version, e.g. X-App-Version"),
+        "version_endpoint": Key(str, "", "path answering the version, e.g. /version"),
     },
     "demo": {
         "variant": Key(str, "good", "demo shop release variant (only without target.url)",

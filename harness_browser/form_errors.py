@@ -9,6 +9,7 @@ axe-core's verdict on a few rules. Measurements only: the gate decides what is g
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,7 +21,20 @@ from playwright.sync_api import Page
 from harness_browser.steps import JourneyRecorder, Settle
 
 _JS = (Path(__file__).parent / "js" / "form_errors.js").read_text(encoding="utf-8")
-AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FILE = Path("node_modules") / "axe-core" / "axe.min.js"
+
+
+def find_axe() -> Path:
+    """axe-core's axe.min.js: $HARNESS_AXE, else node_modules/axe-core in the current folder (the
+    gate project) or a folder above it, where `npm install axe-core` puts it."""
+    configured = os.environ.get("HARNESS_AXE")
+    if configured:
+        return Path(configured)
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / AXE_FILE).is_file():
+            return folder / AXE_FILE
+    return here / AXE_FILE  # missing: run_axe says how to install it
 DEFAULT_AXE_RULES: tuple[str, ...] = (
     "label", "aria-valid-attr-value", "color-contrast", "autocomplete-valid", "target-size")
 _AXE_RUN_JS = """async ([rules, context]) => {
@@ -107,7 +121,7 @@ def check_form_errors(page: Page, *, submit: str = "#submit", form: str | None =
                       prepare: Callable[[Page], object] | None = None,
                       expect_invalid: Sequence[str] | None = None,
                       axe_rules: Sequence[str] = DEFAULT_AXE_RULES,
-                      axe_path: Path = AXE_PATH, screenshot_path: str | Path | None = None,
+                      axe_path: Path | None = None, screenshot_path: str | Path | None = None,
                       settle: Settle | None = None) -> FormErrorCheck:
     """Submit the form on the current page the wrong way and measure the error prompts.
 
@@ -175,14 +189,15 @@ def _check(after: dict[str, Any], fields: list[FieldErrorMeasurement], expected:
         summaries=after.get("summaries", []), axe=axe, screenshot=shot)
 
 
-def run_axe(page: Page, rules: Sequence[str] = DEFAULT_AXE_RULES, axe_path: Path = AXE_PATH,
+def run_axe(page: Page, rules: Sequence[str] = DEFAULT_AXE_RULES, axe_path: Path | None = None,
             context: str | None = None) -> AxeResult:
     """Inject axe-core into every frame and run the given rules from the top frame."""
+    axe_path = axe_path or find_axe()
     try:
         source = axe_path.read_text(encoding="utf-8")
     except OSError as exc:
         return AxeResult(None, list(rules), error=f"cannot read {axe_path}: {exc}; run "
-                         "`make setup` (npm ci installs axe-core)")
+                         "`npm install axe-core@4` in your project (or set $HARNESS_AXE)")
     for frame in page.frames:
         try:
             frame.evaluate(source + "\n;0")

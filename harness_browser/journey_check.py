@@ -12,15 +12,7 @@ import sys
 from pathlib import Path
 
 from harness.errors import ConfigError
-from harness_browser.journey import load_journey
-
-
-def discover_journeys(folder: Path) -> dict[str, Path]:
-    found = {}
-    for path in sorted(folder.glob("*.toml")):
-        load_journey(path)
-        found[path.stem] = path
-    return found
+from harness_browser.journey_spec import discover_journeys
 
 
 def main(argv: list[str]) -> int:

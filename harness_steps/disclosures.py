@@ -1,7 +1,7 @@
 """Cooling-off notice on the first screen (features/disclosures).
 
 The journey measured the notice once; here the feature's thresholds are applied to those
-measurements (harness_browser.first_screen.interpret), so a re-judge uses the numbers in the
+measurements (harness_browser.notice_reading.interpret), so a re-judge uses the numbers in the
 feature."""
 
 from pytest_bdd import parsers, then
@@ -10,7 +10,7 @@ from harness.gates.browser import cooling_off_days_gate, notice_visible_gate
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.browser import JourneyEvidence
 from harness_browser.cooling_off import parse_cooling_off_days
-from harness_browser.first_screen import interpret
+from harness_browser.notice_reading import interpret
 
 # what these steps read, for `harness steps`
 EVIDENCE = "raw/browser/<product>/<viewport>/journey.json (notice measurement), notice.png"

@@ -28,6 +28,7 @@ from harness.secret import mask_text
 # command name -> module under harness.cli that defines `add_arguments(parser)` and `run(args)`
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "make a gate project for your store (or --example demo)"),
+    "record": ("record", "write a journey from your clicks (Playwright's recorder underneath)"),
     "steps": ("steps", "list every step phrase the features can use, with the evidence it reads"),
     "doctor": ("doctor", "check this machine: Python, packages, browser, Allure, limits"),
     "demo-shop": ("demo_shop", "start the bundled demo insurance shop"),

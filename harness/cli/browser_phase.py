@@ -25,9 +25,14 @@ from harness.rundir import RunDir
 
 MARKER = ".produced"
 PHASE_TIMEOUT_S = 900.0
-_JOURNEY = re.compile(r'the buyer completes the (\S+) purchase journey at the "([^"]+)" viewport')
-_FORM = re.compile(r'the buyer submits the (\S+) health declaration with no answers at the '
-                   r'"([^"]+)" viewport')
+_JOURNEY = (
+    re.compile(r'the buyer completes the (?P<product>\S+) purchase journey at the '
+               r'"(?P<viewport>[^"]+)" viewport'),
+    re.compile(r'用户在“(?P<viewport>[^”]+)”视口下完成(?P<product>\S+?)的投保流程'))
+_FORM = (
+    re.compile(r'the buyer submits the (?P<product>\S+) health declaration with no answers at '
+               r'the "(?P<viewport>[^"]+)" viewport'),
+    re.compile(r'用户在“(?P<viewport>[^”]+)”视口下提交(?P<product>\S+?)的健康告知'))
 # rough relative cost, to share the work out evenly (medical has a health declaration; the
 # desktop journeys watch the traceability prompt)
 _COST = {"medical": 5.0}
@@ -40,10 +45,10 @@ def needed_evidence(features_dir: Path,
     for area in areas:
         for feature in sorted((features_dir / area).rglob("*.feature")):
             for step in _expanded_steps(feature.read_text(encoding="utf-8")):
-                for kind, pattern in (("journey", _JOURNEY), ("form-errors", _FORM)):
-                    found = pattern.search(step)
-                    if found and "<" not in step:
-                        needed[(kind, found.group(1), found.group(2))] = None
+                for kind, patterns in (("journey", _JOURNEY), ("form-errors", _FORM)):
+                    for found in filter(None, (p.search(step) for p in patterns)):
+                        if "<" not in step:
+                            needed[(kind, found["product"], found["viewport"])] = None
     return list(needed)
 
 

@@ -19,6 +19,7 @@ from harness.cli.acceptance import check_areas, default_areas
 from harness.cli.browser_phase import needed_evidence
 from harness.errors import ConfigError
 from harness.policy import Policy, read_waivers
+from harness.preflight import check_features
 from harness.project import Project
 
 # the step library's areas and the phase whose evidence they judge; other areas need none
@@ -43,6 +44,7 @@ class Plan:
     integrity: Any  # harness_load.reconciliation.IntegritySource | None
     policy: Policy
     notes: tuple[str, ...] = ()  # worth saying before the run, not worth stopping it
+    browser_options: str = ""  # $HARNESS_BROWSER_OPTIONS for every browser process of the run
 
     @property
     def slug(self) -> str:
@@ -59,6 +61,7 @@ def plan_run(project: Project) -> Plan:
     features = project.features_dir
     asked = tuple(settings.get("project.areas"))
     check_areas(features, asked)
+    check_features([features])  # syntax errors and bad severity tags, with file and line
     candidates = asked or default_areas(features, settings.text("load.profile"))
     not_judged = tuple(a for a in candidates if AREA_NEEDS.get(a) in skip)
     areas = tuple(a for a in candidates if a not in not_judged)
@@ -81,6 +84,7 @@ def plan_run(project: Project) -> Plan:
         raise ConfigError(f"{settings.source}: the gray_release area needs your events: set "
                           "[gray] source (a CSV/Parquet file or an SQL URL) and gray_share, or "
                           "leave it out with --skip gray")
+    browser = _browser_options(project)
     waivers = project.optional_path("project.waivers")
     policy = Policy(waivers=read_waivers(waivers) if waivers else ())
     phases = frozenset(p for p in PHASES if p not in skip and (p == "browser" or p in needs))
@@ -89,7 +93,18 @@ def plan_run(project: Project) -> Plan:
                 limited=bool(asked) or bool(not_judged), not_judged=not_judged,
                 phases=phases, journeys=journeys, locustfile=locustfile,
                 user_classes=tuple(settings.get("load.user_classes")), integrity=integrity,
-                policy=policy, notes=notes)
+                policy=policy, notes=notes, browser_options=browser)
+
+
+def _browser_options(project: Project) -> str:
+    """The project's [browser] table validated, as the JSON the browser processes read."""
+    table = project.settings.table("browser")
+    if not table:
+        return ""
+    from harness_browser.options import BrowserOptions
+
+    options = BrowserOptions.from_mapping(table, f"{project.settings.source}: [browser]")
+    return options.to_json()
 
 
 def _integrity(project: Project) -> Any:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from harness.cancel import guard as cancel_guard
@@ -27,6 +29,8 @@ from harness.cli.report import build_report
 from harness.cli.verdict import judge, print_summary
 from harness.errors import HarnessError
 from harness.model import Source
+from harness.record import seal, target_version
+from harness.record.history import project_history
 from harness.rundir import RunDir, git_commit, new_run_dir, tool_versions
 
 VARIANTS = ("good", "long-flow", "notice-below-fold", "notice-covered", "unclear-errors", "slow",
@@ -91,8 +95,14 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_run(project)  # everything checked before anything starts (exit 2 on a typo)
     for note in plan.notes:
         print(f"note: {note}")
+    if plan.browser_options:  # every browser process of this run reads it
+        os.environ["HARNESS_BROWSER_OPTIONS"] = plan.browser_options
+    history = project_history(project)
     run_dir = new_run_dir(project.reports_dir, plan.slug)
     info = _run_info(run_dir, project, plan)
+    info["history"] = str(history)
+    info["requirements"] = str(project.optional_path("project.requirements") or "")
+    info["requirements_mode"] = project.settings.text("project.requirements_missing")
     (run_dir.path / "config.json").write_text(_json(project.effective_config()),
                                               encoding="utf-8")
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")
@@ -100,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
     timer = _PhaseTimer(info)
     with cancel_guard(run_dir.path) as cancelled, start_target(project, plan, run_dir) as target:
         info["target"] = target.url
+        info["target_version"] = project.settings.text("target.version") or target_version(
+            target.url, project.settings.text("target.version_header") or None,
+            project.settings.text("target.version_endpoint") or None)
         run_dir.write_run_info(info)
         if "load" in plan.phases:
             with timer("load"):
@@ -123,10 +136,11 @@ def run(args: argparse.Namespace) -> int:
         info["finished"] = dt.datetime.now(dt.UTC).isoformat()
         run_dir.write_run_info(info)
         verdict = judge(run_dir, plan.policy, sources)
+    run_dir.write_run_info(info)  # sealed from here on: run.json is not rewritten
+    seal(run_dir.path, history)
     if not args.no_report:
         with timer("allure report"):
-            _report(run_dir, project.settings.text("report.allure"), sources)
-    run_dir.write_run_info(info)
+            _report(run_dir, project.settings.text("report.allure"), history, sources)
     print_summary(verdict, run_dir)
     return int(verdict.exit_code)
 
@@ -152,9 +166,9 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _report(run_dir: RunDir, allure: str, sources: list[Source]) -> None:
+def _report(run_dir: RunDir, allure: str, history: Path, sources: list[Source]) -> None:
     try:
-        report = build_report(run_dir, allure or None)
+        report = build_report(run_dir, allure or None, history=history)
         print(f"Allure report: {report / 'index.html'}")
     except HarnessError as exc:  # the verdict stands without the report; say so
         print(f"Allure report not generated: {exc}")

@@ -50,7 +50,7 @@ from harness.readers.generator import (
 from harness.readers.locust import read_locust_stats
 from harness.verdict import decide
 from harness_browser.cooling_off import parse_cooling_off_days
-from harness_browser.first_screen import interpret
+from harness_browser.notice_reading import interpret
 from harness_contract import RunLayout
 
 PRODUCTS = ("travel", "medical", "accident")

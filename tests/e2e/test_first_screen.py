@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from harness_browser.browser import new_context, viewport
-from harness_browser.first_screen import check_first_screen, interpret
+from harness_browser.first_screen import check_first_screen
+from harness_browser.notice_reading import interpret
 
 pytestmark = pytest.mark.browser
 

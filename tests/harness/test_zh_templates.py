@@ -330,9 +330,6 @@ def test_both_languages_judge_captured_evidence_alike(
     assert statuses == expected
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "harness/scaffold.py drops a feature whose Examples table is empty by splitting on "
-    "'Examples:' only; the zh-CN keyword is '例子:' (fix: split on either keyword)"))
 def test_a_product_set_without_health_writes_no_health_feature_in_either_language(
         tmp_path: Path) -> None:
     """No product with a health declaration: neither language writes that feature (an outline
@@ -344,9 +341,6 @@ def test_a_product_set_without_health_writes_no_health_feature_in_either_languag
     assert written["zh-CN"] == written["en"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "harness/cli/browser_phase.py finds the journeys the features need with English-only "
-    "patterns: Chinese features get no parallel browser phase and no journey check in preflight"))
 def test_the_browser_phase_finds_the_same_journeys_in_both_languages(
         projects: dict[str, Path]) -> None:
     from harness.cli.browser_phase import needed_evidence

@@ -33,6 +33,9 @@ class Installed:
         allure = ROOT / "node_modules" / ".bin" / "allure"
         if allure.exists():
             env["HARNESS_ALLURE"] = str(allure)
+        axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+        if axe.exists():
+            env["HARNESS_AXE"] = str(axe)
         return env
 
     def run(self, *args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:

@@ -27,8 +27,8 @@ def _feature(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def test_the_bundled_features_pass() -> None:
-    check_features([ROOT / "features"])
+def test_the_bundled_features_pass(demo_project: Path) -> None:
+    check_features([demo_project / "features"])
 
 
 def test_a_good_feature_passes(tmp_path: Path) -> None:
