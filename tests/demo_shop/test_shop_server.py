@@ -79,7 +79,7 @@ def test_a_non_loopback_address_is_refused_without_consent(host: str) -> None:
 
 
 def test_the_harness_command_maps_a_refusal_to_a_target_error() -> None:
-    from harness.cli import harness_demo_shop as command
+    from harness.cli import demo_shop as command
     from harness.errors import ConfigError, TargetError
 
     parser = argparse.ArgumentParser()

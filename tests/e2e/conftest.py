@@ -53,9 +53,11 @@ def shop_site() -> Iterator[str]:
     yield from _serve(PAGES / "shop")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """One headless Chromium for the whole session (launching is the slow part)."""
+    """One headless Chromium per test module (launching is the slow part). Not per session:
+    one sync_playwright() at a time per process, and other folders' browser tests run in the
+    same xdist worker."""
     with sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
