@@ -56,10 +56,6 @@ def test_master_and_workers_on_separate_hosts_are_judged_like_a_local_run(
     assert run.verdict_exit == 0
 
 
-@pytest.mark.xfail(reason="needs the cross-check of the purchase log against Locust's own count "
-                          "of purchases (harness_contract/purchases.py, evidence branch): on "
-                          "main a forgotten host's log is judged on the other hosts' alone",
-                   strict=False)
 def test_a_load_host_whose_purchase_log_was_not_copied_is_not_go(
         across_hosts: tuple[Outcome, Network], demo_project: Path, tmp_path: Path) -> None:
     run, network = across_hosts

@@ -94,6 +94,7 @@ def test_the_cooling_off_notice_is_on_the_first_screen_of_insure(
     with open_shop("good", size) as page:
         play(page, JOURNEY, page.shop.url, stop_at="#/insure")  # type: ignore[attr-defined]
         assert page.url.endswith("/#/insure")
+        page.wait_for_selector(JOURNEY["notice"]["selector"])  # the route draws after the URL
         notice = page.evaluate(NOTICE_JS, JOURNEY["notice"]["selector"])
     assert "本产品犹豫期为15天" in notice["text"]
     assert notice["top"] >= 0 and notice["bottom"] <= notice["height"] and notice["hit"]
@@ -104,6 +105,7 @@ def test_notice_below_fold_pushes_the_notice_under_the_first_screen(
         open_shop: Callable[..., AbstractContextManager[Page]], size: str) -> None:
     with open_shop("notice-below-fold", size) as page:
         play(page, JOURNEY, page.shop.url, stop_at="#/insure")  # type: ignore[attr-defined]
+        page.wait_for_selector(JOURNEY["notice"]["selector"])  # the route draws after the URL
         notice = page.evaluate(NOTICE_JS, JOURNEY["notice"]["selector"])
     assert "本产品犹豫期为15天" in notice["text"]
     assert notice["top"] >= notice["height"], notice
