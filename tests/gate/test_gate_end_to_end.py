@@ -7,18 +7,22 @@ parallel part, one at a time, so a busy machine does not make the load test inva
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.project.maker import tool_paths
+
 pytestmark = [pytest.mark.gate, pytest.mark.slow]
 
 
 def harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "harness", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=900, check=False)
+                          env={**os.environ, **tool_paths()}, capture_output=True, timeout=900,
+                          check=False)
 
 
 def latest(reports: Path) -> Path:
@@ -72,7 +76,8 @@ def test_deleted_evidence_makes_the_rejudge_inconclusive(
     ("notice-below-fold", ("--areas", "disclosures"), "at phone"),
     ("long-flow", ("--areas", "purchase_flow"), "Buying medical takes at most 5 steps"),
     ("preticked-consent", ("--areas", "regulation"), "Nothing is ticked by default on any screen"),
-    ("unclear-errors", ("--areas", "health_declaration"), "A missing answer is explained"),
+    ("unclear-errors", ("--areas", "health_declaration"),
+     "A missing answer of medical is explained"),
     ("lost-policies", ("--areas", "integrity", "--skip", "gray"), "One policy per paid purchase"),
     ("gray-regression", ("--areas", "gray_release", "--skip", "load"), "灰度组转化率不比对照组差"),
 ])

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psutil
 
+from tests.project.maker import make_demo_project, tool_paths
+
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "HARNESS_TEST_RUN_TAG"
 
@@ -76,9 +78,13 @@ def start_gate(argv: Sequence[str], reports: Path,
     """`python -m harness run --reports REPORTS ARGV...` (or another COMMAND whose last word
     takes REPORTS) in its own session, as CI runs it."""
     tag = uuid.uuid4().hex
-    env = {**os.environ, TAG: tag, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, TAG: tag, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1",
+           **tool_paths()}
+    project = reports.parent / "gate-project"
+    if not project.is_dir():
+        make_demo_project(project)
     proc = subprocess.Popen([sys.executable, "-m", "harness", *command, str(reports), *argv],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            cwd=project, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     gate = GateProcess(proc, tag, reports)
     gate.reader = threading.Thread(target=_collect, args=(gate,), daemon=True)
