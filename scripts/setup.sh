@@ -55,7 +55,16 @@ if [ "${1:-}" = "--with-postgres" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/d
   apt_install postgresql || say "no PostgreSQL: that test will be skipped"
 fi
 
-# 5. Allure 3 (npm package `allure`, pinned in package-lock.json; no Java needed)
+# 5. Prometheus (Debian's package `prometheus`): the real server `harness watch` starts for the
+#    demo shop's escort and its tests (a user's own Prometheus is read by URL instead)
+if ! command -v prometheus >/dev/null 2>&1 && [ ! -x /usr/bin/prometheus ]; then
+  say "installing Prometheus (Debian's package, for the escort on the demo shop)"
+  apt_install --no-install-recommends prometheus || say "no Prometheus: 'harness watch' needs --prometheus URL"
+fi
+# the Debian package starts its own service on :9090; the harness runs its own servers
+if as_root && command -v systemctl >/dev/null 2>&1; then systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true; fi
+
+# 6. Allure 3 (npm package `allure`, pinned in package-lock.json; no Java needed)
 if [ ! -x node_modules/.bin/allure ]; then
   say "installing Allure 3 and axe-core with npm"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null

@@ -1,0 +1,117 @@
+"""The escort's evidence: what a store exports to Prometheus, the PromQL the watch asks with, and
+raw/escort/samples.jsonl, one line per quantity per check, which the watch's collector writes
+and the escort judge reads.
+
+A store this project did not write names its metrics its own way: each quantity's query is a
+setting (`[escort.queries]` in harness.toml); the defaults below are the demo shop's metric
+names, which any store may adopt. Every query is a PromQL instant query evaluated at the check's
+time, with `{window}` replaced by the interval being judged (e.g. `15m`) and `{cohort}` by a
+cohort name (queries without `{cohort}` are asked once, for the whole store).
+
+A sample whose query returned no series has `value: null` and `series: 0`: no data, which the
+judge never reads as zero.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from harness_contract._record import dumps
+from harness_contract.fields import MAX_COUNT, MAX_EPOCH_S, MAX_SECONDS, MIN_EPOCH_S, Obj, json_lines, loads
+
+# --- what the demo shop exports (prometheus_client), every series labelled with the cohort ---
+COHORT_LABEL = "cohort"
+COHORTS = ("gray", "control")
+REQUESTS = "shop_http_requests_total"              # labels: route, method, status, cohort
+REQUEST_SECONDS = "shop_request_duration_seconds"  # histogram; labels: step, cohort
+QUOTES = "shop_quotes_total"                       # labels: product, cohort
+PAYMENTS = "shop_payments_total"                   # labels: product, outcome, cohort
+POLICIES = "shop_policies_issued_total"            # labels: product, cohort
+PAID_WITHOUT_POLICY = "shop_paid_without_policy_total"  # labels: product, cohort
+PREMIUM_QUOTED = "shop_premium_quoted_fen_total"   # labels: product, cohort
+PREMIUM_CHARGED = "shop_premium_charged_fen_total"  # labels: product, cohort
+PREMIUM_MISMATCH = "shop_premium_mismatch_total"   # payments charged != quoted; product, cohort
+HEALTH_ERRORS = "shop_health_declaration_errors_total"  # labels: product, cohort
+COMPLAINTS = "shop_complaints_total"               # labels: category, cohort (the form's count)
+
+# purchase requests: the routes of the purchase flow (quote, apply, pay)
+PURCHASE_ROUTES = "/api/quote|/api/apply|/api/pay"
+
+# --- the quantities the escort criteria read, with the demo shop's default queries ---
+DEFAULT_QUERIES: dict[str, str] = {
+    "purchase_requests": f'sum(increase({REQUESTS}{{route=~"{PURCHASE_ROUTES}",'
+                         f'cohort=~"{{cohort}}"}}[{{window}}]))',
+    "purchase_errors": f'sum(increase({REQUESTS}{{route=~"{PURCHASE_ROUTES}",status=~"5..",'
+                       f'cohort=~"{{cohort}}"}}[{{window}}]))',
+    "quotes": f'sum(increase({QUOTES}{{cohort=~"{{cohort}}"}}[{{window}}]))',
+    "payments": f'sum(increase({PAYMENTS}{{outcome="success",cohort=~"{{cohort}}"}}'
+                f'[{{window}}]))',
+    "policies": f'sum(increase({POLICIES}{{cohort=~"{{cohort}}"}}[{{window}}]))',
+    "paid_without_policy": f'sum(increase({PAID_WITHOUT_POLICY}{{cohort=~"{{cohort}}"}}'
+                           f'[{{window}}]))',
+    "premium_mismatches": f'sum(increase({PREMIUM_MISMATCH}{{cohort=~"{{cohort}}"}}'
+                          f'[{{window}}]))',
+    "health_errors": f'sum(increase({HEALTH_ERRORS}{{cohort=~"{{cohort}}"}}[{{window}}]))',
+    "p95_seconds": f'histogram_quantile(0.95, sum by (le) (rate({REQUEST_SECONDS}_bucket'
+                   f'{{cohort=~"{{cohort}}"}}[{{window}}])))',
+}
+QUANTITIES = tuple(DEFAULT_QUERIES)
+ALL_COHORTS = ".*"  # what {cohort} becomes for a whole-store query
+
+
+def render_query(template: str, window: str, cohort: str = ALL_COHORTS) -> str:
+    return template.replace("{window}", window).replace("{cohort}", cohort)
+
+
+@dataclass(frozen=True)
+class EscortSample:
+    """One quantity measured at one check, for one cohort ("all" for the whole store).
+
+    `value` is None when the query returned no series (no data); `error` names why the query
+    could not be asked (Prometheus unreachable, bad PromQL) and then `value` is None too.
+    """
+
+    check: int          # 0, 1, 2, ... the check's index in the watch
+    at: float           # UNIX seconds the query was evaluated at (the end of the window)
+    window_seconds: float
+    quantity: str
+    cohort: str
+    value: float | None
+    series: int
+    query: str
+    error: str | None = None
+
+    def to_json(self) -> str:
+        return dumps({"check": self.check, "at": self.at, "window_seconds": self.window_seconds,
+                      "quantity": self.quantity, "cohort": self.cohort, "value": self.value,
+                      "series": self.series, "query": self.query, "error": self.error},
+                     indent=None)
+
+    @classmethod
+    def from_obj(cls, o: Obj) -> EscortSample:
+        value = o.present("value")
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not math.isfinite(value) or value < 0:
+                raise o.fail("value", f"{value!r} is not a finite non-negative number or null")
+            value = float(value)
+        sample = cls(check=o.integer("check"), at=o.number("at", lo=MIN_EPOCH_S, hi=MAX_EPOCH_S),
+                     window_seconds=o.number("window_seconds", lo=1e-3, hi=MAX_SECONDS),
+                     quantity=o.text("quantity"), cohort=o.text("cohort"), value=value,
+                     series=o.integer("series", hi=MAX_COUNT), query=o.text("query"),
+                     error=o.opt_text("error", empty_ok=False))
+        if sample.error is not None and sample.value is not None:
+            raise o.fail("value", "a sample with an error has no value")
+        if sample.value is None and sample.error is None and sample.series != 0:
+            raise o.fail("series", "no value but series > 0")
+        return sample
+
+    @classmethod
+    def from_json(cls, text: str, file: str) -> EscortSample:
+        return cls.from_obj(Obj(loads(text, file), file))
+
+
+def read_samples(text: str, file: str) -> list[EscortSample]:
+    """Every line of samples.jsonl, strictly; a defect raises EvidenceInvalid naming the line."""
+    return [EscortSample.from_obj(Obj(data, file, line)) for line, data in json_lines(text, file)]
