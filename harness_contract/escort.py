@@ -6,7 +6,8 @@ A store this project did not write names its metrics its own way: each quantity'
 setting (`[escort.queries]` in harness.toml); the defaults below are the demo shop's metric
 names, which any store may adopt. Every query is a PromQL instant query evaluated at the check's
 time, with `{window}` replaced by the interval being judged (e.g. `15m`) and `{cohort}` by a
-cohort name (queries without `{cohort}` are asked once, for the whole store).
+cohort name (queries without `{cohort}` are asked once, for the whole store), and `{step}` by a
+journey step's name (queries with `{step}` are asked once per step).
 
 A sample whose query returned no series has `value: null` and `series: 0`: no data, which the
 judge never reads as zero.
@@ -35,8 +36,10 @@ PREMIUM_MISMATCH = "shop_premium_mismatch_total"   # payments charged != quoted;
 HEALTH_ERRORS = "shop_health_declaration_errors_total"  # labels: product, cohort
 COMPLAINTS = "shop_complaints_total"               # labels: category, cohort (the form's count)
 
-# purchase requests: the routes of the purchase flow (quote, apply, pay)
-PURCHASE_ROUTES = "/api/quote|/api/apply|/api/pay"
+# purchase requests: the routes of the purchase flow (the `route` label is the route's template)
+PURCHASE_ROUTES = "/api/journeys.*"
+# the journey steps whose latency is judged (the `step` label of REQUEST_SECONDS)
+DEFAULT_STEPS = ("quote", "apply", "health", "pay")
 
 # --- the quantities the escort criteria read, with the demo shop's default queries ---
 DEFAULT_QUERIES: dict[str, str] = {
@@ -53,20 +56,24 @@ DEFAULT_QUERIES: dict[str, str] = {
     "premium_mismatches": f'sum(increase({PREMIUM_MISMATCH}{{cohort=~"{{cohort}}"}}'
                           f'[{{window}}]))',
     "health_errors": f'sum(increase({HEALTH_ERRORS}{{cohort=~"{{cohort}}"}}[{{window}}]))',
+    # asked once per step (`{step}`): the p95 of that journey step's latency
     "p95_seconds": f'histogram_quantile(0.95, sum by (le) (rate({REQUEST_SECONDS}_bucket'
-                   f'{{cohort=~"{{cohort}}"}}[{{window}}])))',
+                   f'{{step="{{step}}",cohort=~"{{cohort}}"}}[{{window}}])))',
 }
 QUANTITIES = tuple(DEFAULT_QUERIES)
 ALL_COHORTS = ".*"  # what {cohort} becomes for a whole-store query
 
 
-def render_query(template: str, window: str, cohort: str = ALL_COHORTS) -> str:
-    return template.replace("{window}", window).replace("{cohort}", cohort)
+def render_query(template: str, window: str, cohort: str = ALL_COHORTS,
+                 step: str | None = None) -> str:
+    query = template.replace("{window}", window).replace("{cohort}", cohort)
+    return query if step is None else query.replace("{step}", step)
 
 
 @dataclass(frozen=True)
 class EscortSample:
-    """One quantity measured at one check, for one cohort ("all" for the whole store).
+    """One quantity measured at one check, for one cohort ("all" for the whole store) and, for
+    per-step quantities, one journey step.
 
     `value` is None when the query returned no series (no data); `error` names why the query
     could not be asked (Prometheus unreachable, bad PromQL) and then `value` is None too.
@@ -81,11 +88,13 @@ class EscortSample:
     series: int
     query: str
     error: str | None = None
+    step: str | None = None  # the journey step, for per-step quantities
 
     def to_json(self) -> str:
         return dumps({"check": self.check, "at": self.at, "window_seconds": self.window_seconds,
                       "quantity": self.quantity, "cohort": self.cohort, "value": self.value,
-                      "series": self.series, "query": self.query, "error": self.error},
+                      "series": self.series, "query": self.query, "error": self.error,
+                      "step": self.step},
                      indent=None)
 
     @classmethod
@@ -100,7 +109,8 @@ class EscortSample:
                      window_seconds=o.number("window_seconds", lo=1e-3, hi=MAX_SECONDS),
                      quantity=o.text("quantity"), cohort=o.text("cohort"), value=value,
                      series=o.integer("series", hi=MAX_COUNT), query=o.text("query"),
-                     error=o.opt_text("error", empty_ok=False))
+                     error=o.opt_text("error", empty_ok=False),
+                     step=o.opt_text("step", empty_ok=False))
         if sample.error is not None and sample.value is not None:
             raise o.fail("value", "a sample with an error has no value")
         if sample.value is None and sample.error is None and sample.series != 0:
