@@ -34,8 +34,9 @@ ratio alike. With V estimated (both modes) the guarantee is asymptotic; tests/es
 test_stats.py measures it: identical cohorts looked at 288 times alarm in ~2 % of watches at
 alpha 0.05, a fixed-sample z-test looked at the same way in ~44 %.
 
-The normal approximation needs counts: a look with fewer than `min_trials` per cohort, or with
-no event (or only events) in both cohorts, is "not enough data", never "no difference".
+The normal approximation needs counts: a look with fewer than `min_trials` per cohort is "not
+enough data", never "no difference". No event in either cohort (a healthy error ratio) is
+"no difference shown": the Agresti-Caffo variance keeps the interval honest (wide) there.
 Counts may be fractional (Prometheus' increase() extrapolates) but never negative, NaN, or
 x > n.
 """
@@ -117,6 +118,19 @@ class SequentialResult:
     def shown(self) -> bool:
         return self.decision in (WORSE, BETTER)
 
+    def describe(self, unit: str = "") -> str:
+        """One sentence: rates, difference, interval, p and the decision."""
+        if self.estimate is None or self.lower is None or self.upper is None:
+            return f"{self.decision}: {self.reason}"
+        return (f"{self.decision}: gray {_pct(self.rate_a)} vs control {_pct(self.rate_b)}"
+                f"{unit}, difference {self.estimate * 100:+.2f} points, "
+                f"{1 - self.alpha:.0%} confidence sequence {self.lower * 100:+.2f} to "
+                f"{self.upper * 100:+.2f} points, always-valid p = {self.p_value:.3g}")
+
+
+def _pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.2%}"
+
 
 def check_counts(x: float, n: float, what: str) -> None:
     """ValueError unless 0 <= x <= n, both finite numbers (fractions allowed: Prometheus)."""
@@ -149,7 +163,7 @@ def sequential_compare(x_a: float, n_a: float, x_b: float, n_b: float, alpha: fl
     check_counts(x_b, n_b, "cohort b")
     rate_a = x_a / n_a if n_a > 0 else None
     rate_b = x_b / n_b if n_b > 0 else None
-    why = _not_enough(x_a, n_a, x_b, n_b, min_trials)
+    why = _not_enough(n_a, n_b, min_trials)
     if why:
         estimate = None if rate_a is None or rate_b is None else rate_a - rate_b
         return SequentialResult(NOT_ENOUGH, why, rate_a, rate_b, estimate, None, None, 1.0, 1.0,
@@ -172,8 +186,11 @@ def sequential_compare(x_a: float, n_a: float, x_b: float, n_b: float, alpha: fl
         decision = NO_DIFFERENCE
         reason = (f"the {1 - alpha:.0%} confidence sequence of the difference includes 0 "
                   f"(always-valid p = {p_value:.3g} > {alpha:g})")
+        if x_a + x_b == 0 or (x_a == n_a and x_b == n_b):
+            reason += ("; no event in either cohort" if x_a + x_b == 0
+                       else "; every trial is an event in both cohorts")
     return SequentialResult(decision, reason, rate_a, rate_b, estimate, estimate - half,
-                            estimate + half, p_value, min(math.exp(log_lr), 1e300), alpha,
+                            estimate + half, p_value, math.exp(min(log_lr, 690.0)), alpha,
                             math.sqrt(float(tau2[0])))
 
 
@@ -189,14 +206,10 @@ def _check_parameters(alpha: float, tau: float | None, min_trials: float,
         raise ValueError(f"planned_trials must be >= 2, got {planned_trials!r}")
 
 
-def _not_enough(x_a: float, n_a: float, x_b: float, n_b: float, min_trials: float) -> str:
+def _not_enough(n_a: float, n_b: float, min_trials: float) -> str:
     if n_a < min_trials or n_b < min_trials:
         return (f"too few trials: {n_a:g} in cohort a and {n_b:g} in cohort b, at least "
                 f"{min_trials:g} each are needed")
-    if x_a + x_b == 0:
-        return "no event in either cohort: nothing to compare yet"
-    if x_a == n_a and x_b == n_b:
-        return "every trial is an event in both cohorts: nothing to compare"
     return ""
 
 
@@ -311,7 +324,7 @@ def fixed_sample_compare(x_a: float, n_a: float, x_b: float, n_b: float, alpha: 
     check_counts(x_b, n_b, "cohort b")
     rate_a = x_a / n_a if n_a > 0 else None
     rate_b = x_b / n_b if n_b > 0 else None
-    if _not_enough(x_a, n_a, x_b, n_b, min_trials):
+    if _not_enough(n_a, n_b, min_trials):
         return FixedSampleResult(NOT_ENOUGH, rate_a, rate_b, None, None, None, None, 1.0)
     assert rate_a is not None and rate_b is not None
     z, p = pooled_z_test(x_a, n_a, x_b, n_b)  # type: ignore[arg-type]  # fractions are fine

@@ -113,16 +113,35 @@ def test_bad_parameters_are_refused(kwargs: dict[str, float], problem: str) -> N
         sequential_compare(5, 100, 5, 100, **kwargs)
 
 
-@pytest.mark.parametrize(("counts", "why"), [((0, 10, 0, 10), "too few trials"),
-                                             ((3, 29, 3, 500), "too few trials"),
-                                             ((0, 1000, 0, 1000), "no event"),
-                                             ((100, 100, 90, 90), "every trial")])
-def test_too_little_data_is_never_no_difference(counts: tuple[int, int, int, int],
-                                                why: str) -> None:
+@pytest.mark.parametrize("counts", [(0, 10, 0, 10), (3, 29, 3, 500), (0, 0, 0, 0)])
+def test_too_few_trials_is_never_no_difference(counts: tuple[int, int, int, int]) -> None:
     r = sequential_compare(*counts)
-    assert r.decision == "not enough data" and why in r.reason
+    assert r.decision == "not enough data" and "too few trials" in r.reason
     assert r.p_value == 1.0 and r.lower is None
     assert fixed_sample_compare(*counts).decision == "not enough data"
+    assert r.describe().startswith("not enough data: too few trials")
+
+
+@pytest.mark.parametrize(("counts", "why"), [((0, 1000, 0, 1000), "no event in either"),
+                                             ((100, 100, 90, 90), "every trial")])
+def test_no_events_in_either_cohort_is_no_difference_with_a_wide_interval(
+        counts: tuple[int, int, int, int], why: str) -> None:
+    # a healthy error ratio: nothing to tell the cohorts apart, and nothing shown worse
+    r = sequential_compare(*counts)
+    assert r.decision == "no difference shown" and why in r.reason
+    assert r.lower is not None and r.upper is not None and r.lower < 0 < r.upper
+    assert fixed_sample_compare(*counts).decision == "no difference shown"
+
+
+def test_a_result_describes_itself_in_one_sentence() -> None:
+    text = sequential_compare(300, 5000, 500, 5000).describe()
+    assert text.startswith("worse: gray 6.00% vs control 10.00%, difference -4.00 points, "
+                           "95% confidence sequence -")
+
+
+def test_an_overwhelming_difference_does_not_overflow() -> None:
+    r = sequential_compare(0, 10**9, 10**8, 10**9)
+    assert r.decision == "worse" and r.p_value == 0.0 and math.isfinite(r.likelihood_ratio)
 
 
 def test_fractional_counts_from_prometheus_are_accepted() -> None:
@@ -193,7 +212,7 @@ def _watches(p_a: float, p_b: float, per_look: float, looks: int, watches: int,
 def _alarm_rates(x_a: np.ndarray, n_a: np.ndarray, x_b: np.ndarray, n_b: np.ndarray,
                  ) -> tuple[float, float]:
     """Share of watches in which ANY look declares a difference: (anytime-valid, fixed)."""
-    usable = (n_a >= 30) & (n_b >= 30) & (x_a + x_b > 0)
+    usable = (n_a >= 30) & (n_b >= 30)  # as sequential_compare: min_trials
     with np.errstate(divide="ignore", invalid="ignore"):
         var = variance(x_a, n_a, x_b, n_b)
         est = x_a / n_a - x_b / n_b
