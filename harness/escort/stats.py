@@ -2,10 +2,11 @@
 quotes, error ratio = errors / requests) checked at every interval without inflating false
 alarms.
 
-Method: the mixture sequential probability ratio test (mSPRT) of Johari, Pekelis & Walsh,
-"Always valid inference: continuous monitoring of A/B tests", Operations Research 70(3), 2022
-(arXiv 1512.04922, 2015/2017), for the difference theta = p_a - p_b with a normal mixing
-distribution N(0, tau^2) over theta and the normal approximation of the estimate:
+Method: the mixture sequential probability ratio test (mSPRT; Robbins 1970) as Johari,
+Koomen, Pekelis & Walsh apply it to A/B tests ("Always valid inference: continuous monitoring
+of A/B tests", Operations Research 70(3):1806-1821, 2022, doi 10.1287/opre.2021.2135; arXiv
+1512.04922), for the difference theta = p_a - p_b with a normal mixing distribution
+N(0, tau^2) over theta and the normal approximation of the estimate:
 
     Lambda_n = sqrt(V / (V + tau^2)) * exp(theta_hat^2 * tau^2 / (2 V (V + tau^2)))
 
@@ -28,7 +29,7 @@ variance (n_h = 1/(1/n_a + 1/n_b)) and rho^2 = (2 log(1/alpha) + log(1 + 2 log(1
 n_h*, narrowest when each cohort has `planned_trials` (n_h* = planned_trials / 2): the
 asymptotic confidence sequence of Waudby-Smith, Arbour, Sinha, Kennedy & Ramdas
 ("Time-uniform central limit theory and asymptotic confidence sequences", Annals of Statistics
-2024), the form GrowthBook's sequential engine uses. Lambda then depends only on
+2024; arXiv 2103.06476), the form GrowthBook's sequential engine uses. Lambda then depends only on
 z = theta_hat / sqrt(V) and n_h rho^2, so one default suits a 10 % conversion and a 0.1 % error
 ratio alike. With V estimated (both modes) the guarantee is asymptotic; tests/escort/
 test_stats.py measures it: identical cohorts looked at 288 times alarm in ~2 % of watches at
@@ -53,9 +54,10 @@ import numpy.typing as npt
 from harness_contract._record import dumps
 from harness_contract.fields import Obj, loads
 
-__all__ = ["DECISIONS", "FixedSampleResult", "SequentialResult", "SequentialState",
-           "check_counts", "cs_half_width", "default_tau2", "fixed_sample_compare",
-           "log_likelihood_ratio", "sequential_compare", "variance"]
+__all__ = ["BETTER", "DECISIONS", "NOT_ENOUGH", "NO_DIFFERENCE", "WORSE", "FixedSampleResult",
+           "SequentialResult", "SequentialState", "check_counts", "cs_half_width",
+           "default_tau2", "fixed_sample_compare", "log_likelihood_ratio",
+           "sequential_compare", "variance"]
 
 Array = npt.NDArray[np.float64]
 WORSE, BETTER, NO_DIFFERENCE, NOT_ENOUGH = ("worse", "better", "no difference shown",
@@ -118,12 +120,12 @@ class SequentialResult:
     def shown(self) -> bool:
         return self.decision in (WORSE, BETTER)
 
-    def describe(self, unit: str = "") -> str:
+    def describe(self) -> str:
         """One sentence: rates, difference, interval, p and the decision."""
         if self.estimate is None or self.lower is None or self.upper is None:
             return f"{self.decision}: {self.reason}"
-        return (f"{self.decision}: gray {_pct(self.rate_a)} vs control {_pct(self.rate_b)}"
-                f"{unit}, difference {self.estimate * 100:+.2f} points, "
+        return (f"{self.decision}: gray {_pct(self.rate_a)} vs control {_pct(self.rate_b)}, "
+                f"difference {self.estimate * 100:+.2f} points, "
                 f"{1 - self.alpha:.0%} confidence sequence {self.lower * 100:+.2f} to "
                 f"{self.upper * 100:+.2f} points, always-valid p = {self.p_value:.3g}")
 
