@@ -316,3 +316,16 @@ def test_jumps_need_history_and_data() -> None:
         category_jumps(windows_of({}, {}), exposures=[1.0])
     with pytest.raises(ValueError, match="looks"):
         category_jumps(windows_of({}, {}), looks=0)
+
+
+def test_the_complaints_contract_imports_only_the_standard_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, harness_contract.complaints; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('harness', "
+            "'harness_watch', 'pandas', 'numpy', 'scipy', 'sqlalchemy', 'pyarrow')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stdout + done.stderr
