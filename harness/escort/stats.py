@@ -184,8 +184,8 @@ def sequential_compare(x_a: float, n_a: float, x_b: float, n_b: float, alpha: fl
         reason = (f"the {1 - alpha:.0%} confidence sequence of the difference includes 0 "
                   f"(always-valid p = {p_value:.3g} > {alpha:g})")
         if x_a + x_b == 0 or (x_a == n_a and x_b == n_b):
-            reason += ("; no event in either cohort" if x_a + x_b == 0
-                       else "; every trial is an event in both cohorts")
+            reason += ("; no event in either cohort: the same rate so far" if x_a + x_b == 0
+                       else "; every trial is an event in both cohorts: the same rate so far")
     return SequentialResult(decision, reason, rate_a, rate_b, estimate, estimate - half,
                             estimate + half, p_value, math.exp(min(log_lr, 690.0)), alpha,
                             math.sqrt(tau2))
