@@ -167,3 +167,24 @@ def test_a_not_applicable_outcome_is_recorded_with_its_reason() -> None:
     outcome = Outcome(status=Status.NOT_APPLICABLE, message="not applicable: because")
     record = criterion("a :: x").with_outcome(outcome).to_record()
     assert record["status"] == "not_applicable"
+
+
+def test_the_steps_read_the_declarations_kept_with_the_run(tmp_path: Path) -> None:
+    from harness.errors import EvidenceError
+    from harness_steps.browser_evidence import BrowserEvidence
+
+    def evidence(offline: bool) -> BrowserEvidence:
+        return BrowserEvidence(tmp_path, offline, lambda: "http://127.0.0.1:9", tmp_path / "j")
+
+    assert evidence(True).declared() == JourneyPlan()  # offline, none kept: nothing declared
+    (tmp_path / "j").mkdir()
+    (tmp_path / "j" / "h5.toml").write_text(
+        'name = "h5"\nstart = "/"\nviewports = ["phone"]\n[not_applicable]\n"REQ-X" = "why"\n'
+        '[[actions]]\ndo = "click"\nselector = "#go"\nadvance = true\n', encoding="utf-8")
+    live = evidence(False).declared()  # live: read from the journey files, and kept
+    assert live.product("h5").viewports == ("phone",)
+    kept = tmp_path / "raw" / "browser" / "journeys.json"
+    assert JourneyPlan.from_json(kept.read_text(encoding="utf-8"), "kept") == live
+    kept.write_text(kept.read_text(encoding="utf-8").replace('"phone"', "7"), encoding="utf-8")
+    with pytest.raises(EvidenceError, match=r"journeys.json.*viewports\[0\]"):
+        evidence(True).declared()
