@@ -188,3 +188,19 @@ def test_the_steps_read_the_declarations_kept_with_the_run(tmp_path: Path) -> No
     kept.write_text(kept.read_text(encoding="utf-8").replace('"phone"', "7"), encoding="utf-8")
     with pytest.raises(EvidenceError, match=r"journeys.json.*viewports\[0\]"):
         evidence(True).declared()
+
+
+def test_the_browser_worker_refuses_a_journey_target_off_loopback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "h5.toml").write_text(
+        'name = "h5"\ntarget = "http://192.0.2.1/#/selectpage"\n'
+        '[[actions]]\ndo = "click"\nselector = "#go"\nadvance = true\n', encoding="utf-8")
+    command = [sys.executable, "-m", "harness_browser.produce", "--run-dir", str(tmp_path / "r"),
+               "--base-url", "http://127.0.0.1:9", "--journeys", str(tmp_path),
+               "--journey", "h5:phone"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "journey of h5" in done.stderr
+    assert "192.0.2.1" in done.stderr and "not loopback" in done.stderr
+    assert not (tmp_path / "r").exists()  # refused before any browser started
