@@ -2,8 +2,10 @@
 
 Issue 10's benchmark: `harness run` from the wheel installed into a fresh virtual environment
 outside the repository must cost no more than from the checkout (ratio <= 1.05). Both gate the
-demo shop from a project made by `harness init --example demo`, alternately, so that a busy
-machine slows both alike; the baseline is the checkout's run.
+demo shop from a project made by `harness init --example demo`, alternately (the side that goes
+first alternates each round), so that a busy machine slows both alike; the baseline is the
+checkout's run. Run it from a checkout as `PYTHONPATH=$PWD ...` if you like: the install step
+clears PYTHONPATH (tests/project/installed.py), which otherwise made pip skip the install.
 
     .venv/bin/python bench/bench_wheel.py [--rounds 2] [--areas purchase_flow,disclosures]
 """
@@ -45,15 +47,21 @@ def main() -> int:
                        env=installed.env(), check=True, capture_output=True, timeout=120)
         checkout_env = dict(os.environ, PYTHONPATH=str(ROOT))
         run = ["run", "--areas", args.areas, "--no-report"]
-        wheel_s, checkout_s = [], []
+        sides = {"wheel": ([str(installed.harness), *run], installed.env()),
+                 "checkout": ([sys.executable, "-m", "harness", *run], checkout_env)}
+        times: dict[str, list[float]] = {"wheel": [], "checkout": []}
         for index in range(args.rounds):
-            seconds, code = timed([str(installed.harness), *run], project, installed.env())
-            wheel_s.append(seconds)
-            print(f"round {index + 1}: wheel    {seconds:6.1f} s (exit {code})", flush=True)
-            seconds, code = timed([sys.executable, "-m", "harness", *run], project,
-                                  checkout_env)
-            checkout_s.append(seconds)
-            print(f"round {index + 1}: checkout {seconds:6.1f} s (exit {code})", flush=True)
+            # ABBA: the side that runs first alternates, so neither always follows the other
+            order = ("wheel", "checkout") if index % 2 == 0 else ("checkout", "wheel")
+            for side in order:
+                command, env = sides[side]
+                seconds, code = timed(command, project, env)
+                times[side].append(seconds)
+                print(f"round {index + 1}: {side:8} {seconds:6.1f} s (exit {code})", flush=True)
+                if code not in (0, 1, 3):  # a crash or a usage error is not a timing
+                    print(f"{side} run failed (exit {code})", file=sys.stderr)
+                    return 1
+    wheel_s, checkout_s = times["wheel"], times["checkout"]
     wheel, checkout = statistics.median(wheel_s), statistics.median(checkout_s)
     print(f"median: wheel {wheel:.1f} s, checkout {checkout:.1f} s (baseline), "
           f"ratio {wheel / checkout:.3f} (target <= 1.05), load average "

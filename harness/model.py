@@ -22,6 +22,9 @@ class Status(StrEnum):
     INCONCLUSIVE = "inconclusive"
     WAIVED = "waived"
     SKIPPED = "skipped"
+    # declared by the product's journey (its [not_applicable] table, or viewports it is not
+    # driven at), with the journey's reason: neither passed nor blocking, shown in the verdict
+    NOT_APPLICABLE = "not_applicable"
 
 
 class Severity(StrEnum):

@@ -1,8 +1,11 @@
 """Decides GO / NO-GO / INCONCLUSIVE from criteria and policy. Pure: no files, no clock.
 
 Fail closed: a planned criterion that never recorded, a blocking criterion that is inconclusive
-or skipped, and a run with no criteria at all are INCONCLUSIVE, never GO. A failed blocking
-criterion is NO-GO (even when others are inconclusive: a failure is already a decision).
+or skipped, and a run with no criteria at all are INCONCLUSIVE, never GO. A criterion the
+product's journey declares not applicable (NOT_APPLICABLE, with the journey's reason) neither
+passes nor blocks; a run where every criterion is not applicable judged nothing
+(INCONCLUSIVE). A failed blocking criterion is NO-GO (even when others are inconclusive: a
+failure is already a decision).
 A cancelled run (a Source from harness.cancel) is INCONCLUSIVE whatever was recorded before the
 signal: its criterion "the run was not cancelled" leads the reasons, failures recorded so far
 follow it.
@@ -35,6 +38,10 @@ def decide(criteria: Sequence[Criterion], policy: Policy,
                 if c not in blocking and c.status in (Status.FAILED, Status.INCONCLUSIVE)]
     warnings += [f"waived: {c.id} ({c.outcome.details.get('waiver', '')})"
                  for c in judged if c.status is Status.WAIVED]
+    not_applicable = [c for c in judged if c.status is Status.NOT_APPLICABLE]
+    if not_applicable:
+        warnings.append(f"{len(not_applicable)} criteria not applicable, as the journeys "
+                        "declare (not judged; each with its reason in the table)")
     warnings += [f"expired waiver ignored: {w.criterion_id} (expired {w.expires})"
                  for w in policy.expired_waivers()]
     warnings += unmatched_waivers(policy, {c.id for c in judged})
@@ -47,7 +54,7 @@ def decide(criteria: Sequence[Criterion], policy: Policy,
         decision, reasons = Decision.NO_GO, failed
     elif unknown:
         decision, reasons = Decision.INCONCLUSIVE, unknown
-    elif not judged:
+    elif not [c for c in judged if c.status is not Status.NOT_APPLICABLE]:
         decision, reasons = Decision.INCONCLUSIVE, []
         warnings.append("no criteria were judged: nothing shows this release is ready")
     else:

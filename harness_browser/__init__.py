@@ -14,6 +14,8 @@
     spot             `python -m harness_browser.spot`: the measuring half of `harness check`
     produce          `python -m harness_browser.produce`: one worker of `harness run`'s browser
     phase
+    pages            every recorded screen's HTML, gzip, with its SHA-256 (pages.json: 可回溯)
+    journey_check    `python -m harness_browser.journey_check DIR`: what the journeys declare
     evidence         the above written into <run>/raw/browser/... (docs/contracts.md)
     pytest_fixtures  pytest-playwright fixtures pointed at the harness's Chromium
 

@@ -26,8 +26,9 @@ from harness_browser.options import BrowserOptions
 from harness_browser.steps import JourneyRecord
 
 ENV_RUN_DIR = "HARNESS_RUN_DIR"
-# The traceability prompt is watched this long, at these viewports only: it costs wall time,
-# and features/regulation asks for it at the desktop viewport.
+# The traceability prompt is watched this long, at these viewports only (or at the first of a
+# journey's `viewports`): it costs wall time, and features/regulation asks for it at the main
+# viewport.
 PROMPT_DWELL_MS = 1000.0
 PROMPT_DWELL_VIEWPORTS = frozenset({"desktop"})
 
@@ -54,9 +55,10 @@ def record_journey(browser: Browser, *, run_dir: str | Path, journey: str | Jour
     `prompt_dwell_ms` > 0 also watches the traceability prompt that long (see
     harness_browser.regulation);
     None: PROMPT_DWELL_MS at PROMPT_DWELL_VIEWPORTS, else not."""
-    if prompt_dwell_ms is None:
-        prompt_dwell_ms = PROMPT_DWELL_MS if viewport_name in PROMPT_DWELL_VIEWPORTS else 0.0
     spec = builtin_journey(journey) if isinstance(journey, str) else journey
+    if prompt_dwell_ms is None:  # at desktop, or a phone-only journey's main viewport
+        main = spec.viewports[:1] or tuple(PROMPT_DWELL_VIEWPORTS)
+        prompt_dwell_ms = PROMPT_DWELL_MS if viewport_name in main else 0.0
     out = browser_evidence_dir(run_dir, folder or spec.name, viewport_name)
     context = new_context(browser, viewport_name, options)
     try:

@@ -36,9 +36,12 @@ from harness_browser.journey_spec import (
     load_journey_file,
     parse_journey,
 )
+from harness_browser.pages import capture_page, clear_pages, write_index
 from harness_browser.python_journey import JourneyScriptError, python_script
 from harness_browser.regulation import RegulationProbe
 from harness_browser.steps import BrowserErrorPage, JourneyRecord, JourneyRecorder, Step
+from harness_contract.journey_plan import resolve_target
+from harness_contract.pages import PageRecord
 
 __all__ = ["ACTIONS", "Action", "HealthSpec", "Journey", "JourneyStalled", "NoticeSpec",
            "ScreenMatch", "Script", "builtin_journey", "discover_journeys", "load_journey",
@@ -79,7 +82,7 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
                 base_url: str | None = None, min_font_px: float = 12.0,
                 min_contrast: float = 4.5, action_timeout_ms: float = 10_000,
                 stop_at: ScreenMatch | str | None = None,
-                prompt_dwell_ms: float = 0) -> JourneyRecord:
+                prompt_dwell_ms: float = 0, capture_pages: bool = True) -> JourneyRecord:
     """Drive `journey` in `page` and write out_dir/journey.json, step-NN.png and notice.png.
 
     A failure part-way (a selector that never appears, a form that stays put) does not raise:
@@ -88,21 +91,27 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
     leaving the page there for another check (e.g. the health declaration's error prompts).
     Every screen is also measured for the sales-page rules (harness_browser.regulation;
     `prompt_dwell_ms` watches the traceability prompt that long), and after a completed journey
-    the surrender entry is looked for: journey.json "regulation".
+    the surrender entry is looked for: journey.json "regulation". `capture_pages` keeps each
+    screen's HTML and its hash (out_dir/pages/, pages.json: harness_browser.pages).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for stale in [*out.glob("step-*.png"), out / "notice.png", out / "error.png"]:
         stale.unlink(missing_ok=True)  # a rerun into the same folder must not mix evidence
+    clear_pages(out)
+    pages: list[PageRecord] = []
     recorder = JourneyRecorder(page, out, journey=journey.name, viewport=viewport_name,
                                identity=journey.identity)
     probe = RegulationProbe(journey.regulation, prompt_dwell_ms)
     stop = ScreenMatch(screen=stop_at) if isinstance(stop_at, str) else stop_at
-    base = base_url or ""
+    # the product's own target (absolute, or joined to the project's) is its base URL
+    base = resolve_target(base_url, journey.target) if base_url else journey.target or ""
     page.set_default_timeout(action_timeout_ms)
     started = time.monotonic()
     try:
         def on_step(step: Step) -> None:
+            if capture_pages:
+                pages.append(capture_page(recorder.page, out, step))
             probe.on_step(recorder, step)
             _maybe_check_notice(recorder, journey, step, out, min_font_px, min_contrast)
             if stop is not None and stop.is_on(step):
@@ -121,7 +130,9 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
         record = recorder.finish(completed=False, error=f"{type(exc).__name__}: {exc}"[:2000])
     finally:
         recorder.close()
-    payload = {**record.to_dict(), "base_url": base_url,
+    if capture_pages:
+        write_index(out, pages)
+    payload = {**record.to_dict(), "base_url": base or base_url,
                "duration_s": round(time.monotonic() - started, 3),
                "thresholds": {"min_font_px": min_font_px, "min_contrast": min_contrast},
                "browser": _browser_facts(page), "regulation": probe.to_dict(),
@@ -137,9 +148,9 @@ MAX_REPEAT = 10
 
 def _drive(recorder: JourneyRecorder, journey: Journey, base: str) -> None:
     """Open the start page (a Python journey without `start` opens it itself), then act."""
-    if journey.start:
+    if journey.start or (journey.target and journey.python is None and journey.script is None):
         recorder.page.goto(urljoin(base, journey.start) if base else journey.start)
-        recorder.begin(f"open {journey.start}")
+        recorder.begin(f"open {journey.start or base}")
     script = python_script(journey.python) if journey.python else journey.script
     if script is not None:
         script(recorder, base)

@@ -1,18 +1,30 @@
 """`python -m harness_browser.journey_check DIR`: validate every journey file of a folder.
 
-Prints {product: file} as JSON and exits 0, or prints the first problem (file and key) on
-stderr and exits 2. `harness run` calls it before any phase starts, so that a journey typo
-costs seconds and the judge never imports Playwright.
+Prints what the journeys declare (harness_contract.journey_plan's journeys.json: per product
+its file, viewports, not-applicable criteria and target) and exits 0, or prints the first
+problem (file and key) on stderr and exits 2. `harness run` calls it before any phase starts,
+so that a journey typo costs seconds and the judge never imports Playwright.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from harness.errors import ConfigError
-from harness_browser.journey_spec import discover_journeys
+from harness_browser.journey_spec import discover_journeys, load_journey_file
+from harness_contract.journey_plan import JourneyPlan, ProductJourney
+
+
+def journey_plan(folder: Path) -> JourneyPlan:
+    """The declarations of every journey file of `folder` (ConfigError naming file and key)."""
+    products = {}
+    for product, path in discover_journeys(folder).items():
+        journey = load_journey_file(path)
+        products[product] = ProductJourney(
+            product=product, file=f"{folder.name}/{path.name}", viewports=journey.viewports,
+            not_applicable=dict(journey.not_applicable), target=journey.target)
+    return JourneyPlan(products=products)
 
 
 def main(argv: list[str]) -> int:
@@ -20,11 +32,11 @@ def main(argv: list[str]) -> int:
         print("usage: python -m harness_browser.journey_check DIR", file=sys.stderr)
         return 2
     try:
-        found = discover_journeys(Path(argv[0]))
+        plan = journey_plan(Path(argv[0]))
     except ConfigError as exc:
         print(f"harness: error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps({product: str(path) for product, path in found.items()}))
+    print(plan.to_json())
     return 0
 
 

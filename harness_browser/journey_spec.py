@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from harness.errors import ConfigError
 from harness_browser.regulation_spec import RegulationSpec
@@ -30,7 +31,8 @@ _NEEDS = {"goto": ("url",), "fill": ("selector", "value"), "select": ("selector"
           "press": ("selector", "value"), "read": ("selector", "name")}
 _FLAGS = {"advance": False, "counted": True, "optional": False, "repeat": False}
 _TOP = ("name", "start", "description", "actions", "notice", "regulation", "screen", "health",
-        "viewports", "not_applicable")
+        "viewports", "not_applicable", "target")
+_TAG = re.compile(r"@?[A-Za-z0-9_][A-Za-z0-9_.:-]*")
 _PRODUCT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 Script = Callable[["JourneyRecorder", str], None]
 
@@ -116,6 +118,7 @@ class Journey:
     viewports: tuple[str, ...] = ()
     not_applicable: Mapping[str, str] = field(default_factory=dict)
     python: Path | None = None
+    target: str | None = None
 
 
 def read_journey_data(path: Path) -> dict[str, Any]:
@@ -164,7 +167,9 @@ def parse_journey(data: Mapping[str, Any], *, source: str = "<journey>",
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {unknown}; known: {', '.join(_TOP)}")
     name = _text(data, "name", source, required=True)
-    start = _text(data, "start", source, required=python is None) or ""
+    target = _target(data, source)
+    # a TOML journey with its own target may start there
+    start = _text(data, "start", source, required=python is None and target is None) or ""
     raw_actions = data.get("actions", [])
     if not isinstance(raw_actions, list):
         raise ConfigError(f"{source}: actions must be a list of [[actions]] tables, "
@@ -180,7 +185,7 @@ def parse_journey(data: Mapping[str, Any], *, source: str = "<journey>",
         regulation=RegulationSpec.from_table(_table(data, "regulation", source), source),
         identity=_identity(_table(data, "screen", source), source),
         health=_health(data, source), viewports=_viewports(data, source),
-        not_applicable=_not_applicable(data, source))
+        not_applicable=_not_applicable(data, source), target=target)
 
 
 def load_journey_file(path: str | Path) -> Journey:
@@ -347,10 +352,28 @@ def _viewports(data: Mapping[str, Any], source: str) -> tuple[str, ...]:
 def _not_applicable(data: Mapping[str, Any], source: str) -> dict[str, str]:
     raw = data.get("not_applicable", {})
     if not isinstance(raw, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()):
+            isinstance(k, str) and _TAG.fullmatch(k) and isinstance(v, str) and v.strip()
+            for k, v in raw.items()):
         raise ConfigError(f"{source}: [not_applicable] maps a criterion (its tag, e.g. "
                           "\"REQ-HEALTH-ERRORS\") to the reason it does not apply, as text")
-    return dict(raw)
+    return {k.lstrip("@"): v for k, v in raw.items()}
+
+
+def _target(data: Mapping[str, Any], source: str) -> str | None:
+    """The product's own base URL: an absolute http(s) URL, or a path (or #route) joined to
+    the project's target."""
+    value = _text(data, "target", source)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise ConfigError(f"{source}: target must be an http(s) URL such as "
+                          "\"https://h5.example/#/selectpage\" or a path joined to the "
+                          f"project's target such as \"/h5/\"; got {value!r}")
+    if not parts.scheme and parts.netloc:
+        raise ConfigError(f"{source}: target {value!r} names a host without a scheme; write "
+                          "https://... (or a path starting with /)")
+    return value
 
 
 def _strings(value: Any) -> bool:

@@ -7,7 +7,10 @@ phase (harness/cli/browser_phase.py) starts a few of these side by side; the fea
 judge the files instead of driving the browser again.
 
     python -m harness_browser.produce --run-dir R --base-url URL --journey medical:phone \
-        --form-errors medical:desktop [--journeys DIR]
+        --form-errors medical:desktop [--journeys DIR] [--allow-non-local]
+
+A journey with its own `target` runs against that URL (absolute, or joined to --base-url),
+under the loopback rule unless --allow-non-local.
 
 Exit 0 when every item was attempted (a journey that stopped part-way is evidence, not an
 error), 2 on a usage error, 4 when the browser failed.
@@ -31,6 +34,8 @@ from harness_browser.browser import launch_browser
 from harness_browser.evidence import record_form_errors, record_journey
 from harness_browser.journey import Journey, builtin_journey, discover_journeys, load_journey
 from harness_browser.options import BrowserOptions
+from harness_contract.journey_plan import resolve_target
+from harness_contract.loopback import NotLoopback, check_local_target
 
 
 def product_journey(product: str, journeys_dir: Path | None) -> Journey:
@@ -60,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--journeys", type=Path)
     parser.add_argument("--journey", type=_pair, action="append", default=[])
     parser.add_argument("--form-errors", type=_pair, action="append", default=[])
+    parser.add_argument("--allow-non-local", action="store_true",
+                        help="a journey's own target may be outside 127.0.0.0/8")
     return parser
 
 
@@ -92,7 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         options = BrowserOptions.from_env()
         for product, _ in [*args.journey, *args.form_errors]:
-            product_journey(product, args.journeys)  # every file valid before the browser
+            # every file valid, and every product's own target allowed, before the browser
+            target = product_journey(product, args.journeys).target
+            if target:
+                try:
+                    check_local_target(resolve_target(args.base_url, target),
+                                       args.allow_non_local)
+                except NotLoopback as exc:
+                    raise ConfigError(f"journey of {product}: {exc}") from exc
         with sync_playwright() as pw:
             browser = launch_browser(pw, options=options)
             try:

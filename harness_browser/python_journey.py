@@ -12,14 +12,16 @@ page (locator, get_by_role, get_by_text, ..., first, nth, filter) are wrapped th
 The first page.goto opens the start screen (step 0) unless the journey file gives `start`;
 a relative URL joins to base_url. A new tab the store opens (a cashier) is followed: `page` then
 drives it, and `with page.expect_popup() as info: ...; page1 = info.value` gives that same
-recorded page.
+recorded page. Screens reached inside `with page.uncounted():` are recorded as steps that do not
+count (the payment-success page), as a TOML action's `counted = false`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -77,13 +79,12 @@ def _where(exc: Exception, path: Path) -> str:
 
 
 class _Recorded:
-    """Shared by the page and locator wrappers: route actions through the recorder."""
+    """Shared by the page and locator wrappers: route actions through the recorder.
+    `_target` gives the real Playwright object now (a page can change: a followed tab)."""
 
     _recorder: JourneyRecorder
     _label: str
-
-    def _target(self) -> Any:
-        raise NotImplementedError
+    _target: Callable[[], Any]
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target(), name)
@@ -121,15 +122,12 @@ class RecordedLocator(_Recorded):
     def __init__(self, recorder: JourneyRecorder, target: Locator | FrameLocator,
                  label: str) -> None:
         object.__setattr__(self, "_recorder", recorder)
-        object.__setattr__(self, "_real", target)
+        object.__setattr__(self, "_target", lambda: target)
         object.__setattr__(self, "_label", label)
-
-    def _target(self) -> Any:
-        return self._real
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:  # isinstance(x, Locator) holds: `expect(...)` accepts it
-        return type(self._real)
+        return type(self._target())
 
     def __repr__(self) -> str:
         return f"<recorded {self._label}>"
@@ -142,9 +140,18 @@ class RecordedPage(_Recorded):
         object.__setattr__(self, "_recorder", recorder)
         object.__setattr__(self, "_base", base_url)
         object.__setattr__(self, "_label", "page")
+        object.__setattr__(self, "_target", lambda: recorder.page)
 
-    def _target(self) -> Any:
-        return self._recorder.page
+    @contextlib.contextmanager
+    def uncounted(self) -> Iterator[None]:
+        """Screens reached inside `with page.uncounted():` are steps that do not count (the
+        payment-success page; a TOML journey's `counted = false`)."""
+        before = self._recorder.counting
+        self._recorder.counting = False
+        try:
+            yield
+        finally:
+            self._recorder.counting = before
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:

@@ -161,6 +161,9 @@ class JourneyRecorder:
         self.advances: list[dict[str, Any]] = []
         self.notice_checks: list[dict[str, Any]] = []
         self.captured: dict[str, str] = {}
+        # False: advancing actions record steps that do not count (a Python journey's
+        # `with page.uncounted():`)
+        self.counting = True
         # Called with each new step as soon as it is recorded (e.g. to check a notice on arrival,
         # before the buyer types anything: typing scrolls).
         self.on_step: Callable[[Step], None] | None = None
@@ -211,8 +214,8 @@ class JourneyRecorder:
         if not changed or revisit:
             return None
         index = 1 + max((s.index for s in self.steps), default=0)
-        return self._record(description, screen, counted=counted, index=index,
-                            settle_ms=settle_ms)
+        return self._record(description, screen, counted=counted and self.counting,
+                            index=index, settle_ms=settle_ms)
 
     def fill(self, target: Locator | str, value: str) -> None:
         """Type a value as the buyer would and note the field on the current screen."""

@@ -6,6 +6,9 @@ neither the judge nor any producer.
     viewports     the named viewports and their sizes
     loopback      the rule for which targets load may be sent to
     journey       journey.json          JourneyRecord
+    journey_plan  journeys.json         JourneyPlan (what each journey declares: viewports, not
+                                        applicable criteria, its own target)
+    pages         pages.json            PageIndex (the HTML of every screen, gzip, SHA-256)
     form_errors   form-errors.json      FormErrorsRecord
     generator     generator.jsonl       GeneratorSample (a line), GeneratorLog (the file);
                   phases.json           LoadPlanRecord

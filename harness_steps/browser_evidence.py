@@ -20,21 +20,47 @@ from collections.abc import Callable
 from pathlib import Path
 
 import allure
+import pytest
 
 from harness.errors import ConfigError, EvidenceError
+from harness.pytest_plugin import scenario_of
 from harness.readers.browser import JourneyEvidence, read_journey
+from harness.readers.evidence_file import contract_record
+from harness_contract.journey_plan import JOURNEYS_JSON, JourneyPlan
 
 DRIVE_TIMEOUT_S = 600.0
 
 
 class BrowserEvidence:
     def __init__(self, run_dir: Path, offline: bool, store_url: Callable[[], str],
-                 journeys_dir: Path | None, target: str | None = None) -> None:
+                 journeys_dir: Path | None, target: str | None = None,
+                 allow_non_local: bool = False) -> None:
         self.root = run_dir / "raw" / "browser"
         self.offline = offline
         self._store_url = store_url
         self._journeys_dir = journeys_dir
+        self._allow_non_local = allow_non_local
         self._produced: set[Path] = _produced_by_phase(self.root, target, journeys_dir)
+        self._declared: JourneyPlan | None = None
+
+    def declared(self) -> JourneyPlan:
+        """What the journeys declare (viewports, not applicable, own target): the run's
+        raw/browser/journeys.json; live without one, read from the journey files and kept
+        there; offline without one, nothing (every criterion applies)."""
+        if self._declared is None:
+            path = self.root / JOURNEYS_JSON
+            if not path.is_file() and not self.offline and self._journeys_dir is not None:
+                _write_atomically(path, _check_journeys(self._journeys_dir))
+            self._declared = (contract_record(path, JourneyPlan.from_json, "")
+                              if path.is_file() else JourneyPlan())
+        return self._declared
+
+    def not_applicable(self, request: pytest.FixtureRequest, product: str,
+                       viewport: str) -> str | None:
+        """The journey's reason this scenario does not apply to `product` at `viewport`."""
+        info = scenario_of(request.node)
+        tags = info[2] if info is not None else ()
+        return self.declared().product(product).why_not_applicable(viewport, tags)
 
     def journey(self, product: str, viewport: str) -> JourneyEvidence:
         out = self.root / product / viewport
@@ -59,6 +85,8 @@ class BrowserEvidence:
         command = [sys.executable, "-m", "harness_browser.produce", "--run-dir",
                    str(self.root.parent.parent), "--base-url", self._store_url(),
                    f"--{kind}", f"{product}:{viewport}"]
+        if self._allow_non_local:
+            command.append("--allow-non-local")
         if self._journeys_dir is not None:
             command += ["--journeys", str(self._journeys_dir)]
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -77,6 +105,27 @@ class BrowserEvidence:
             raise EvidenceError(f"the browser could not drive the {product} {kind} at "
                                 f"{viewport} (exit {proc.returncode}): "
                                 f"{lines[-1] if lines else 'no message'}")
+
+
+def _check_journeys(folder: Path) -> str:
+    """journeys.json's text from the journey files (validated by the browser package, in a
+    child process: step definitions never import it)."""
+    done = subprocess.run([sys.executable, "-m", "harness_browser.journey_check", str(folder)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    lines = done.stderr.strip().splitlines()
+    if done.returncode == 2:
+        raise ConfigError(lines[-1] if lines else f"{folder}: invalid journey")
+    if done.returncode != 0:
+        raise EvidenceError(f"{folder}: the journeys could not be checked (exit "
+                            f"{done.returncode}): {lines[-1] if lines else 'no message'}")
+    return done.stdout
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)
 
 
 def _produced_by_phase(root: Path, target: str | None,

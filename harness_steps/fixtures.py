@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers
 
+from harness.model import Outcome, Status
+from harness.pytest_plugin import RecordCriterion
 from harness.readers.browser import JourneyEvidence
 from harness_steps.browser_evidence import BrowserEvidence
 
@@ -62,13 +64,43 @@ def browser_evidence(session_run_dir: Path, harness_offline: bool, store_url: An
     target = pytestconfig.getoption("--harness-target")
     return BrowserEvidence(session_run_dir, harness_offline, store_url,
                            Path(journeys) if journeys else None,
-                           str(target).rstrip("/") if target else None)
+                           str(target).rstrip("/") if target else None,
+                           bool(pytestconfig.getoption("--harness-allow-non-local")))
 
 
 @given(parsers.parse("用户在“{viewport}”视口下完成{product}的投保流程"),
        target_fixture="journey")
 @given(parsers.parse('the buyer completes the {product} purchase journey at the "{viewport}" '
                      "viewport"), target_fixture="journey")
-def completed_journey(browser_evidence: BrowserEvidence, product: str,
-                      viewport: str) -> JourneyEvidence:
+def completed_journey(browser_evidence: BrowserEvidence, product: str, viewport: str,
+                      request: pytest.FixtureRequest,
+                      record_criterion: RecordCriterion) -> JourneyEvidence:
+    skip_if_not_applicable(browser_evidence, request, record_criterion, product, viewport)
     return browser_evidence.journey(product, viewport)
+
+
+@given(parsers.parse("用户在主视口（默认“{default}”）下完成{product}的投保流程"),
+       target_fixture="journey")
+@given(parsers.parse('the buyer completes the {product} purchase journey at its main viewport '
+                     '(default "{default}")'), target_fixture="journey")
+def completed_journey_main(browser_evidence: BrowserEvidence, product: str, default: str,
+                           request: pytest.FixtureRequest,
+                           record_criterion: RecordCriterion) -> JourneyEvidence:
+    """At the first viewport the product's journey names (`viewports`), else `default`."""
+    viewport = browser_evidence.declared().product(product).main_viewport(default)
+    skip_if_not_applicable(browser_evidence, request, record_criterion, product, viewport)
+    return browser_evidence.journey(product, viewport)
+
+
+def skip_if_not_applicable(browser_evidence: BrowserEvidence, request: pytest.FixtureRequest,
+                           record_criterion: RecordCriterion, product: str,
+                           viewport: str) -> None:
+    """Record the criterion NOT APPLICABLE, with the journey's reason, and skip the scenario
+    when the product's journey declares it so; otherwise do nothing."""
+    reason = browser_evidence.not_applicable(request, product, viewport)
+    if reason is None:
+        return
+    record_criterion(Outcome(status=Status.NOT_APPLICABLE, message=f"not applicable: {reason}",
+                             details={"not_applicable": reason, "product": product,
+                                      "viewport": viewport}))
+    pytest.skip(f"not applicable: {reason}")

@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
+import pytest
 from pytest_bdd import given, parsers, then
 
 from harness.gates.browser import form_errors_gate
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.browser import FormErrorEvidence, read_form_errors
 from harness_steps.browser_evidence import BrowserEvidence
+from harness_steps.fixtures import skip_if_not_applicable
 
 # what these steps read, for `harness steps`
 EVIDENCE = "raw/browser/health-<product>/<viewport>/form-errors.json"
@@ -17,8 +19,10 @@ EVIDENCE = "raw/browser/health-<product>/<viewport>/form-errors.json"
        target_fixture="form_check")
 @given(parsers.parse('the buyer submits the {product} health declaration with no answers at '
                      'the "{viewport}" viewport'), target_fixture="form_check")
-def submitted_empty(browser_evidence: BrowserEvidence, product: str,
-                    viewport: str) -> FormErrorEvidence:
+def submitted_empty(browser_evidence: BrowserEvidence, product: str, viewport: str,
+                    request: pytest.FixtureRequest,
+                    record_criterion: RecordCriterion) -> FormErrorEvidence:
+    skip_if_not_applicable(browser_evidence, request, record_criterion, product, viewport)
     path: Path = browser_evidence.form_errors(product, viewport)
     return read_form_errors(path)
 

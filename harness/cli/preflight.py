@@ -8,19 +8,20 @@ load test. Phases no selected area needs are not run at all.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.cli.acceptance import check_areas, default_areas
-from harness.cli.browser_phase import needed_evidence
+from harness.cli.browser_phase import feature_tags, needed_evidence
 from harness.errors import ConfigError
 from harness.policy import Policy, read_waivers
 from harness.preflight import check_features
 from harness.project import Project
+from harness_contract.journey_plan import JourneyPlan, resolve_target
+from harness_contract.viewports import VIEWPORT_NAMES
 
 # the step library's areas and the phase whose evidence they judge; other areas need none
 AREA_NEEDS = {"capacity": "load", "capacity_peak": "load", "integrity": "load",
@@ -45,6 +46,8 @@ class Plan:
     policy: Policy
     notes: tuple[str, ...] = ()  # worth saying before the run, not worth stopping it
     browser_options: str = ""  # $HARNESS_BROWSER_OPTIONS for every browser process of the run
+    # what the journey files declare (raw/browser/journeys.json)
+    declared: JourneyPlan = field(default_factory=JourneyPlan)
 
     @property
     def slug(self) -> str:
@@ -75,7 +78,8 @@ def plan_run(project: Project) -> Plan:
 
         check_local_target(target, allow)
     needs = {AREA_NEEDS[a] for a in areas if a in AREA_NEEDS}
-    journeys, notes = _journeys(project, features, areas, bundled=target is None)
+    journeys, notes, declared = _journeys(project, features, areas, bundled=target is None)
+    _check_declared(project, declared, features, target, allow)
     locustfile = project.optional_path("load.locustfile")
     if target and "load" in needs:
         _require_load_sources(project, locustfile, areas)
@@ -93,7 +97,7 @@ def plan_run(project: Project) -> Plan:
                 limited=bool(asked) or bool(not_judged), not_judged=not_judged,
                 phases=phases, journeys=journeys, locustfile=locustfile,
                 user_classes=tuple(settings.get("load.user_classes")), integrity=integrity,
-                policy=policy, notes=notes, browser_options=browser)
+                policy=policy, notes=notes, browser_options=browser, declared=declared)
 
 
 def _browser_options(project: Project) -> str:
@@ -135,8 +139,32 @@ def _require_load_sources(project: Project, locustfile: Path | None,
                           "leave it out with --areas")
 
 
+def _check_declared(project: Project, declared: JourneyPlan, features: Path,
+                    target: str | None, allow: bool) -> None:
+    """What the journeys declare, checked against the project: viewports it knows, criteria
+    (tags) its features have, and each product's own target under the loopback rule."""
+    custom = project.settings.table("browser").get("viewports") or {}
+    known = [*VIEWPORT_NAMES, *(custom if isinstance(custom, dict) else {})]
+    tags = feature_tags(features)
+    for _, journey in sorted(declared.products.items()):
+        unknown = [v for v in journey.viewports if v not in known]
+        if unknown:
+            raise ConfigError(f"{journey.file}: viewports: {unknown[0]!r} is not a viewport; "
+                              f"use {', '.join(known)} (or add it to [browser] viewports)")
+        typos = sorted(t for t in journey.not_applicable if t not in tags)
+        if typos:
+            raise ConfigError(f"{journey.file}: [not_applicable] {typos[0]!r}: no feature of "
+                              f"{features} has the tag @{typos[0]}; name a criterion by a tag "
+                              "it has (e.g. its @REQ-... tag)")
+        if journey.target:
+            from harness_load.target import check_local_target
+
+            base = target or "http://127.0.0.1"
+            check_local_target(resolve_target(base, journey.target), allow)
+
+
 def _journeys(project: Project, features: Path, areas: tuple[str, ...],
-              bundled: bool) -> tuple[Path | None, tuple[str, ...]]:
+              bundled: bool) -> tuple[Path | None, tuple[str, ...], JourneyPlan]:
     """The project's journeys folder, every file in it valid and one per product the features
     name; None (the demo shop's own journeys) only for the bundled demo shop without one.
     A journey no selected feature names is worth a note: its product is not judged."""
@@ -144,11 +172,12 @@ def _journeys(project: Project, features: Path, areas: tuple[str, ...],
     products = sorted({product for _, product, _ in needed_evidence(features, areas)})
     if not folder.is_dir():
         if bundled or not products:
-            return None, ()
+            return None, (), JourneyPlan()
         raise ConfigError(f"{folder}: no journeys folder; the features name the products "
                           f"{', '.join(products)}: write one journey per product there "
                           "(<product>.toml or .py; `harness init` writes an example)")
-    found = check_journeys(folder)
+    declared = check_journeys(folder)
+    found = {p: j.file for p, j in declared.products.items()}
     missing = [p for p in products if p not in found]
     if missing:
         raise ConfigError(f"{folder}: no journey for {', '.join(missing)}, which the features "
@@ -158,10 +187,10 @@ def _journeys(project: Project, features: Path, areas: tuple[str, ...],
     notes = tuple(f"{found[p]}: no selected feature names the product {p!r}, so it is not "
                   "judged (add it to the Examples of your features, or re-run `harness init "
                   "--products ...` in a scratch folder and copy the rows)" for p in unused)
-    return folder, notes
+    return folder, notes, declared
 
 
-def check_journeys(folder: Path) -> dict[str, str]:
+def check_journeys(folder: Path) -> JourneyPlan:
     """Every journey file of `folder` parsed and validated by the browser package, in a child
     process (the judge never imports Playwright); product -> file. ConfigError on any error."""
     command = [sys.executable, "-m", "harness_browser.journey_check", str(folder)]
@@ -172,5 +201,4 @@ def check_journeys(folder: Path) -> dict[str, str]:
     if done.returncode != 0:
         raise ConfigError(f"{folder}: the journeys could not be checked (exit "
                           f"{done.returncode}): {done.stderr.strip()[-400:]}")
-    found: dict[str, str] = json.loads(done.stdout)
-    return found
+    return JourneyPlan.from_json(done.stdout, f"{folder} (python -m harness_browser.journey_check)")

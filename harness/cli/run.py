@@ -123,7 +123,9 @@ def run(args: argparse.Namespace) -> int:
         if "browser" in plan.phases:
             with timer("browser evidence"):
                 produced = browser_phase(target.url, run_dir, project.features_dir, plan.areas,
-                                         args.browser_workers, plan.journeys)
+                                         args.browser_workers, plan.journeys,
+                                         declared=plan.declared,
+                                         allow_non_local=plan.allow_non_local)
                 sources.extend([produced] if produced else [])
         with timer("acceptance features"):
             code = run_features(run_dir, project.features_dir, target=target.url,

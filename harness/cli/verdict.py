@@ -19,6 +19,7 @@ from harness.policy import Policy, read_waivers
 from harness.project import open_project
 from harness.readers.criteria import CRITERIA_FILE, PLAN_FILE, read_criteria, read_plan
 from harness.record import seal
+from harness.record.pages import page_lines
 from harness.record.requirements import requirements_for
 from harness.rundir import RunDir, open_run_dir
 from harness.verdict import decide
@@ -104,7 +105,7 @@ def judge(run_dir: RunDir, policy: Policy, sources: Sequence[Source]) -> Verdict
                 "says nothing about the others")
         verdict = replace(verdict, warnings=(note, *verdict.warnings))
     write_verdict_json(verdict, run_dir.path / "verdict.json")
-    write_markdown(verdict, run_dir.path / "verdict.md")
+    write_markdown(verdict, run_dir.path / "verdict.md", pages=page_lines(run_dir.path))
     write_junit(verdict, run_dir.path / "junit.xml")
     environment = {k: str(v) for k, v in info.items() if isinstance(v, str | int | float)}
     write_allure_extras(verdict, run_dir.allure_results, environment)

@@ -136,7 +136,8 @@ def render_since(since: Changes | None, note: str) -> list[str]:
     return lines
 
 
-_ICON = {"passed": "✅", "failed": "❌", "inconclusive": "❔", "waived": "⚠️", "skipped": "⏭️"}
+_ICON = {"passed": "✅", "failed": "❌", "inconclusive": "❔", "waived": "⚠️", "skipped": "⏭️",
+         "not_applicable": "➖"}
 
 
 def records(document: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:

@@ -38,7 +38,8 @@ class Coverage:
 
     @property
     def covered(self) -> bool:
-        return any(c.status is not Status.SKIPPED and not _unrecorded(c) for c in self.criteria)
+        return any(c.status not in (Status.SKIPPED, Status.NOT_APPLICABLE) and not _unrecorded(c)
+                   for c in self.criteria)
 
 
 def read_requirements(path: Path) -> list[Requirement]:

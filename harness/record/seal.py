@@ -18,6 +18,7 @@ from harness.record.history import (
     read_history,
 )
 from harness.record.manifest import MANIFEST_FILE, write_manifest
+from harness.record.pages import page_lines
 from harness.writers.json_verdict import (
     HASH_FIELD,
     content_hash,
@@ -41,7 +42,7 @@ def seal(run_dir: Path, history_dir: Path) -> None:
     entries = read_history(history)
     since, note = since_last_go(history, entries, run.name, document)
     text = render_markdown(verdict_from_document(document, str(run / VERDICT_FILE)),
-                           render_since(since, note))
+                           render_since(since, note), page_lines(run))
     (run / "verdict.md").write_text(text, encoding="utf-8")
     if (run / ALLURE_MARKDOWN).is_file():
         (run / ALLURE_MARKDOWN).write_text(text, encoding="utf-8")

@@ -1,7 +1,8 @@
 """`verify`: recompute a sealed run's hashes and say what changed since its verdict.
 
 Checks, in order: verdict.json's own content hash; the manifest's hash recorded in it; every
-covered file's SHA-256 (changed, missing, added under raw/); and the chain: the history's entry
+covered file's SHA-256 (changed, missing, added under raw/); each kept page version's HTML
+against the hash its pages.json recorded; and the chain: the history's entry
 for this run holds this verdict's hash, and the previous record it names is in the history
 with the same hash.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from harness.errors import EvidenceError
 from harness.record.history import INDEX_FILE, Entry, load_record, read_history
 from harness.record.manifest import MANIFEST_FILE, Problem, check_files, read_manifest
+from harness.record.pages import page_problems
 from harness.writers.json_verdict import HASH_FIELD, content_hash, read_document
 
 
@@ -71,6 +73,8 @@ def _check_manifest(run: Path, record: dict[str, Any], result: Verification) -> 
         return
     result.files_checked = len(manifest["files"])
     result.problems += check_files(run, manifest)
+    changed = {p.path for p in result.problems}
+    result.problems += [p for p in page_problems(run) if p.path not in changed]
 
 
 def _check_chain(history: Path, document: dict[str, Any], record: dict[str, Any],

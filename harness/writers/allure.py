@@ -24,6 +24,7 @@ from harness.writers.sentence import describe
 
 _ALLURE_STATUS = {Status.PASSED: "passed", Status.FAILED: "failed",
                   Status.INCONCLUSIVE: "broken", Status.WAIVED: "skipped",
+                  Status.NOT_APPLICABLE: "skipped",
                   Status.SKIPPED: "skipped"}
 _DECISION_STATUS = {Decision.GO: "passed", Decision.NO_GO: "failed",
                     Decision.INCONCLUSIVE: "broken"}

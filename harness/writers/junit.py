@@ -31,7 +31,7 @@ def render_junit(verdict: Verdict) -> str:
             ET.SubElement(case, "failure", message=message, type="criterion-failed").text = message
         elif c.status is Status.INCONCLUSIVE:
             ET.SubElement(case, "error", message=message, type="inconclusive").text = message
-        elif c.status in (Status.WAIVED, Status.SKIPPED):
+        elif c.status in (Status.WAIVED, Status.SKIPPED, Status.NOT_APPLICABLE):
             ET.SubElement(case, "skipped", message=message)
         else:
             ET.SubElement(case, "system-out").text = message

@@ -15,7 +15,7 @@ from harness.model import Criterion, Decision, Severity, Status, Verdict
 from harness.writers.sentence import describe
 
 _ICON = {Status.PASSED: "✅", Status.FAILED: "❌", Status.INCONCLUSIVE: "❔",
-         Status.WAIVED: "⚠️", Status.SKIPPED: "⏭️"}
+         Status.WAIVED: "⚠️", Status.SKIPPED: "⏭️", Status.NOT_APPLICABLE: "➖"}
 _HEADLINE = {
     Decision.GO: "GO: every required criterion passed",
     Decision.NO_GO: "NO-GO: a required criterion failed",
@@ -25,12 +25,13 @@ _SEVERITIES = frozenset(s.value for s in Severity)
 _NOT_AREAS = frozenset({"on_request"})
 _COLUMNS = (Status.PASSED, Status.FAILED, Status.INCONCLUSIVE, Status.WAIVED)
 _ORDER = {Status.FAILED: 0, Status.INCONCLUSIVE: 1, Status.WAIVED: 2, Status.SKIPPED: 3,
-          Status.PASSED: 4}
+          Status.PASSED: 4, Status.NOT_APPLICABLE: 5}
 
 
-def render_markdown(verdict: Verdict, since: Sequence[str] = ()) -> str:
+def render_markdown(verdict: Verdict, since: Sequence[str] = (),
+                    pages: Sequence[str] = ()) -> str:
     """`since`: the lines of the "Since the last GO" section (harness.record renders them from
-    the history; empty: no section)."""
+    the history; empty: no section); `pages`: the "Page versions" section (harness.record)."""
     lines = [f"# Launch verdict: {_HEADLINE[verdict.decision]}", "", _facts(verdict.run), ""]
     lines += [*_areas(verdict), ""]
     lines += [*_decided(verdict), ""]
@@ -39,6 +40,7 @@ def render_markdown(verdict: Verdict, since: Sequence[str] = ()) -> str:
     if verdict.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in verdict.warnings] + [""]
     lines += _requirements(verdict)
+    lines += pages
     lines += _table(verdict)
     if verdict.sources:
         lines += ["", "## Evidence producers", ""]
@@ -74,8 +76,8 @@ def _by_area(verdict: Verdict) -> dict[str, list[Criterion]]:
 
 
 def _areas(verdict: Verdict) -> list[str]:
-    skipped = any(c.status is Status.SKIPPED for c in verdict.criteria)
-    columns = _COLUMNS + ((Status.SKIPPED,) if skipped else ())
+    columns = _COLUMNS + tuple(s for s in (Status.SKIPPED, Status.NOT_APPLICABLE)
+                               if any(c.status is s for c in verdict.criteria))
     lines = ["| area | " + " | ".join(s.value for s in columns) + " |",
              "|---|" + "---:|" * len(columns)]
     for area, group in _by_area(verdict).items():
@@ -131,5 +133,6 @@ def _table(verdict: Verdict) -> list[str]:
     return lines
 
 
-def write_markdown(verdict: Verdict, path: Path, since: Sequence[str] = ()) -> None:
-    path.write_text(render_markdown(verdict, since), encoding="utf-8")
+def write_markdown(verdict: Verdict, path: Path, since: Sequence[str] = (),
+                   pages: Sequence[str] = ()) -> None:
+    path.write_text(render_markdown(verdict, since, pages), encoding="utf-8")

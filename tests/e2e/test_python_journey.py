@@ -3,6 +3,7 @@ journey folders validated file by file."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from harness.errors import ConfigError
 from harness_browser.browser import new_context
 from harness_browser.journey import discover_journeys, load_journey, run_journey
 from harness_browser.steps import JourneyRecord
+from harness_contract.pages import PAGES_JSON, PageIndex, check_pages
 
 JOURNEYS = Path(__file__).parent / "journeys"
 DEMO = Path(__file__).resolve().parents[2] / "harness_browser" / "journeys"
@@ -53,6 +55,48 @@ def test_a_failing_python_journey_is_recorded_with_its_line(chromium: Browser, s
     record = drive(chromium, path, tmp_path / "out", site)
     assert not record.completed and record.step_count == 1
     assert record.error is not None and "line 4: AssertionError: not paid" in record.error
+
+
+UNCOUNTED = """\
+JOURNEY = {"target": "/spa/", "notice": {"pattern": "犹豫期为\\\\d+天", "path": "#/insure$"}}
+
+
+def journey(page, base_url):
+    page.goto("hash.html")                      # joined to the journey's own target
+    page.get_by_role("button", name="基础版").click()
+    page.locator("input[name=q1][value=no]").check()
+    page.get_by_role("button", name="以上皆无").click()
+    page.get_by_placeholder("投保人姓名").fill("张三")
+    with page.uncounted():                      # the payment page is not a step
+        page.get_by_role("button", name="去支付").click()
+"""
+
+
+@pytest.mark.browser
+def test_a_python_journey_marks_a_screen_uncounted_runs_at_its_own_target_and_keeps_pages(
+        chromium: Browser, site: str, tmp_path: Path) -> None:
+    path = tmp_path / "h5.py"
+    path.write_text(UNCOUNTED, encoding="utf-8")
+    record = drive(chromium, path, tmp_path / "out", site)
+    assert record.completed, record.error
+    assert [s.hash_route for s in record.steps] == ["#/selectpage", "#/inform", "#/insure",
+                                                    "#/pay"]
+    assert [s.counted for s in record.steps] == [False, True, True, False]
+    assert record.step_count == 2  # the same journey without `uncounted` counts 3 (above)
+    saved = json.loads((tmp_path / "out" / "journey.json").read_text(encoding="utf-8"))
+    assert saved["base_url"] == f"{site}/spa/"
+    index = PageIndex.from_json((tmp_path / "out" / PAGES_JSON).read_text(encoding="utf-8"),
+                                "pages.json")
+    assert [p.step for p in index.pages] == [0, 1, 2, 3]
+    html = gzip.decompress((tmp_path / "out" / index.pages[2].file).read_bytes())
+    # the screen as drawn after it settled (not only the page's source)
+    assert '<div id="app"><div class="bar">填写投保信息'.encode() in html
+    assert "#/insure" in index.pages[2].url
+    assert check_pages(tmp_path / "out", index) == []
+    edited = tmp_path / "out" / index.pages[2].file
+    edited.write_bytes(gzip.compress(html.replace("15天".encode(), "5天".encode())))
+    assert [str(edited) in p and "changed" in p for p in check_pages(tmp_path / "out", index)] \
+        == [True]
 
 
 def test_products_come_from_the_journey_files_present(tmp_path: Path) -> None:

@@ -87,6 +87,16 @@ def test_a_hash_routed_journey_counts_its_screens_and_checks_the_notice(
     assert saved["screen_identity"] == ["path", "hash", "heading", "marker", "dialog"]
 
 
+def test_a_toml_journey_with_its_own_target_starts_there(chromium: Browser, site: str,
+                                                        tmp_path: Path) -> None:
+    journey = {k: v for k, v in spa_journey(target=SPA + "#/selectpage").items() if k != "start"}
+    record = drive(chromium, journey, tmp_path, site)
+    assert record.completed and record.step_count == 2, record.error
+    saved = json.loads((tmp_path / "journey.json").read_text(encoding="utf-8"))
+    assert saved["base_url"] == f"{site}{SPA}#/selectpage"
+    assert saved["steps"][0]["description"] == f"open {site}{SPA}#/selectpage"
+
+
 def test_the_notice_waits_for_a_late_screen(chromium: Browser, site: str,
                                             tmp_path: Path) -> None:
     late = {**NOTICE, "wait_for": "#cooling"}

@@ -218,8 +218,9 @@ def _table_rows_and_viewports(text: str) -> list[str]:
                 found.append(" ".join(line.split()))
             header_next = False
         elif "viewport" in line or "视口" in line:
-            found.extend(f"at {v}" for v in re.findall(r'[“"]([^”"<]+)[”"] ?(?:viewport|视口)',
-                                                       line))
+            # `at the "X" viewport`, or the main viewport's default: `(default "X")`
+            found.extend(f"at {v}" for v in re.findall(
+                r'[“"]([^”"<]+)[”"] ?(?:viewport|视口|\)|）)', line))
     return found
 
 

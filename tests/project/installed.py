@@ -58,8 +58,13 @@ def install(wheel: Path, venv: Path) -> Installed:
     packages = target / "site-packages"
     (packages / "_dev_dependencies.pth").write_text(
         "\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
+    # without PYTHONPATH: a checkout on it (a worktree run as PYTHONPATH=$PWD) holds the
+    # launch_harness.egg-info that `pip wheel` leaves, and pip would then find the same version
+    # "already installed" and install nothing (no bin/harness)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
                            "install", "-q", "--no-deps", str(wheel)], capture_output=True,
-                          text=True, timeout=600, check=False)
+                          text=True, timeout=600, check=False, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert (venv / "bin" / "harness").is_file(), f"pip installed no harness: {done.stdout}"
     return Installed(venv)

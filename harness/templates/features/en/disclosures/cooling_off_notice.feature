@@ -18,7 +18,7 @@ Feature: Cooling-off notice (犹豫期提示) on the first screen of the applica
 
   @critical
   Scenario Outline: The cooling-off notice of <product> states at least <days> days
-    Given the buyer completes the <product> purchase journey at the "{{ main_viewport }}" viewport
+    Given the buyer completes the <product> purchase journey at its main viewport (default "{{ main_viewport }}")
     Then the cooling-off notice states a cooling-off period of at least <days> days
 
     Examples:

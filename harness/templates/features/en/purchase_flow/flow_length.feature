@@ -9,7 +9,7 @@ Feature: Purchase flow length
 
   @critical
   Scenario Outline: Buying <product> takes at most 5 steps
-    Given the buyer completes the <product> purchase journey at the "{{ main_viewport }}" viewport
+    Given the buyer completes the <product> purchase journey at its main viewport (default "{{ main_viewport }}")
     Then the journey takes at most 5 steps from clicking the product to payment done
 
     Examples:

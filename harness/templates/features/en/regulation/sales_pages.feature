@@ -11,7 +11,7 @@ Feature: Sales pages follow the online-insurance rules (互联网保险业务监
 
   @blocker @REQ-TRACEABILITY
   Scenario Outline: The traceability prompt (可回溯) of <product> comes before any input and waits for the buyer
-    Given the buyer completes the <product> purchase journey at the "{{ main_viewport }}" viewport
+    Given the buyer completes the <product> purchase journey at its main viewport (default "{{ main_viewport }}")
     Then the traceability prompt is shown before any input field and is still shown after at least 1 s without a click
 
     Examples:
@@ -44,7 +44,7 @@ Feature: Sales pages follow the online-insurance rules (互联网保险业务监
 
   @critical @REQ-SURRENDER
   Scenario Outline: A surrender (退保) entry of <product> is reachable after the purchase
-    Given the buyer completes the <product> purchase journey at the "{{ main_viewport }}" viewport
+    Given the buyer completes the <product> purchase journey at its main viewport (default "{{ main_viewport }}")
     Then a visible surrender entry is at most 1 click from the payment-success page
 
     Examples:
