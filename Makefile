@@ -19,7 +19,7 @@ test:
 	$(PY) -m pytest -m gate tests
 
 lint: setup
-	$(PY) -m ruff check harness harness_steps harness_demo_shop harness_browser harness_load tests bench
+	$(PY) -m ruff check harness harness_contract harness_steps harness_demo_shop harness_browser harness_load harness_watch tests bench
 	$(PY) -m mypy
 	.venv/bin/lint-imports
 
