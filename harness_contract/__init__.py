@@ -6,6 +6,7 @@ neither the judge nor any producer.
     viewports     the named viewports and their sizes
     loopback      the rule for which targets load may be sent to
     journey       journey.json          JourneyRecord
+    sales_rules   journey.json's per-screen disclosure measurements (SalesScreenRecord)
     form_errors   form-errors.json      FormErrorsRecord
     generator     generator.jsonl       GeneratorSample (a line), GeneratorLog (the file);
                   phases.json           LoadPlanRecord

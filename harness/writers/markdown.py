@@ -1,8 +1,10 @@
 """verdict.md: the verdict for people, read in ten seconds, short enough for a CI job summary.
 
 Order: the decision; one line per area (passed / failed / inconclusive / waived); what decided
-it; what changed since the last GO (when the record knows it); warnings; then every criterion,
-grouped by area, named by its scenario (the feature title is the group, not repeated).
+it; what changed since the last GO (when the record knows it); warnings; requirements; the
+compliance view (criteria citing an article, by regulation and article: harness.writers.
+compliance); then every criterion, grouped by area, named by its scenario (the feature title
+is the group, not repeated).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import Criterion, Decision, Severity, Status, Verdict
+from harness.writers.compliance import compliance_lines
 from harness.writers.sentence import describe
 
 _ICON = {Status.PASSED: "✅", Status.FAILED: "❌", Status.INCONCLUSIVE: "❔",
@@ -39,6 +42,7 @@ def render_markdown(verdict: Verdict, since: Sequence[str] = ()) -> str:
     if verdict.warnings:
         lines += ["## Warnings", ""] + [f"- {w}" for w in verdict.warnings] + [""]
     lines += _requirements(verdict)
+    lines += compliance_lines(verdict.criteria)
     lines += _table(verdict)
     if verdict.sources:
         lines += ["", "## Evidence producers", ""]
