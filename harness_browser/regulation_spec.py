@@ -30,8 +30,8 @@ ONLINE_SERVICE_PATTERN = (r"在线客服|智能客服|人工客服|联系客服|
 FILING_NUMBER_PATTERN = (r"(?:备案编号|备案号|条款编码|条款编号|产品编码|注册号)\s*[:：]?\s*"
                          r"[^\s，。；,;]{4,}|(?:(?:filing|registration) (?:no\.?|number)|"
                          r"clause code)\s*:?\s*\S{4,}")
-PREMIUM_PATTERN = (r"(?:保费|保险费|价格|应付)\s*[:：]?\s*[¥￥]\s*\d|[¥￥]\s*\d+(?:\.\d+)?|"
-                   r"(?:premium\s*:?\s*(?:CNY|RMB|¥)\s*\d)")
+PREMIUM_PATTERN = (r"(?:保费|保险费|价格|应付)\s*[:：]?\s*[¥￥]\s*\d[\d,]*(?:\.\d+)?|"
+                   r"[¥￥]\s*\d[\d,]*(?:\.\d+)?|premium\s*:?\s*(?:CNY|RMB|¥)\s*\d[\d,.]*")
 WAITING_PATTERN = (r"(?:等待期|观察期)\s*[:：为是]?\s*(?:\d+\s*(?:天|日|个月)|无)|无等待期|"
                    r"(?:waiting period\s*:?\s*(?:\d+\s*(?:days?|months?)|none)|"
                    r"no waiting period)")
@@ -54,7 +54,7 @@ HEALTH_PATTERN = r"健康告知|(?:health (?:declaration|questionnaire))"
 CATCH_ALL_PATTERN = (
     r"(?:其他|其它)(?:未|没有)?(?:列明|列出|列举|提及|提到)的?(?:疾病|症状|异常|情况)|"
     r"(?:以上|上述|前述)(?:未|没有)(?:列明|列出|列举|提及|提到)的?(?:其他|其它)?(?:疾病|症状|异常)|"
-    r"(?:除|除了)(?:以上|上述|前述).{0,12}(?:以外|之外)的?(?:其他|其它|任何)(?:疾病|症状|异常)|"
+    r"(?:除|除了)(?:以上|上述|前述).{0,12}(?:以外|之外).{0,10}(?:其他|其它|任何)(?:疾病|症状|异常)|"
     r"(?:any other (?:disease|illness|condition|disorder)s?(?: or \w+)? not (?:listed|mentioned)"
     r"|(?:disease|illness|condition)s? not (?:listed|mentioned) above"
     r"|any (?:disease|illness|condition) other than (?:those|the ones) (?:listed|above))")

@@ -275,9 +275,10 @@ def catch_all_gate(journey: JourneyEvidence) -> Outcome:
     r, s = declared[0]
     return Outcome(status=Status.PASSED, observed=0, threshold=0, comparator=Comparator.EQ,
                    unit="catch-all questions", evidence=evidence,
+                   details={"looked_for": rules.patterns.get("catch_all")},
                    message=f"none of the {s.health_questions} questions of the health "
-                           f"declaration of {where} (step {r.step}) is a catch-all (looked for "
-                           f"/{rules.patterns.get('catch_all')}/)")
+                           f"declaration of {where} (step {r.step}) asks about diseases it does "
+                           "not list")
 
 
 def uncertainty_gate(journey: JourneyEvidence, min_weight: float,
@@ -312,9 +313,10 @@ def uncertainty_gate(journey: JourneyEvidence, min_weight: float,
     name_px = _product_name_px(screens, rules)
     if name_px is None:
         return Outcome.inconclusive(f"the product name's size on {where} is unknown (no "
-                                    f"/{rules.patterns.get('product_name_selector')}/ element on "
-                                    "the screen showing the filing number): the statement "
-                                    "cannot be compared with it", evidence=evidence)
+                                    f"{rules.patterns.get('product_name_selector')} element on "
+                                    "the screens showing the filing number or the statement): "
+                                    "the statement cannot be compared with it",
+                                    evidence=evidence)
     rule = f"weight ≥ {min_weight:g} and ≥ {min_name_ratio:g} × the product name's {name_px:g} px"
     weak = [(r, run) for r, run in runs
             if run.weight < min_weight or run.font_px < min_name_ratio * name_px]
@@ -336,8 +338,13 @@ def uncertainty_gate(journey: JourneyEvidence, min_weight: float,
 
 def _product_name_px(screens: Sales, rules: RulePatterns) -> float | None:
     """The product name's largest size: on screens where the configured name matched, else on
-    the screen showing the filing number."""
-    named = rules.patterns.get("product_name") is not None
-    sizes = [s.product_name.font_px for _, s in screens if s.product_name
-             and (s.facts.get("product_name") if named else s.facts.get("filing_number"))]
-    return max(sizes) if sizes else None
+    the screens showing the filing number, else on those showing the statement itself."""
+    if rules.patterns.get("product_name") is not None:
+        sizes = [s.product_name.font_px for _, s in screens
+                 if s.product_name and s.facts.get("product_name")]
+        return max(sizes) if sizes else None
+    for has in (lambda s: s.facts.get("filing_number"), lambda s: s.uncertainty):
+        sizes = [s.product_name.font_px for _, s in screens if s.product_name and has(s)]
+        if sizes:
+            return max(sizes)
+    return None
