@@ -343,8 +343,8 @@ def _product_name_px(screens: Sales, rules: RulePatterns) -> float | None:
         sizes = [s.product_name.font_px for _, s in screens
                  if s.product_name and s.facts.get("product_name")]
         return max(sizes) if sizes else None
-    for has in (lambda s: s.facts.get("filing_number"), lambda s: s.uncertainty):
-        sizes = [s.product_name.font_px for _, s in screens if s.product_name and has(s)]
-        if sizes:
-            return max(sizes)
-    return None
+    by_filing = [s.product_name.font_px for _, s in screens
+                 if s.product_name and s.facts.get("filing_number")]
+    by_statement = [s.product_name.font_px for _, s in screens if s.product_name and s.uncertainty]
+    sizes = by_filing or by_statement
+    return max(sizes) if sizes else None
