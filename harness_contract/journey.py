@@ -17,7 +17,13 @@ from typing import Any
 from harness_contract._record import dumps
 from harness_contract.fields import MAX_SECONDS, Obj, loads, mapping_of_texts
 from harness_contract.notice import MAX_PX, check_notice
-from harness_contract.sales_rules import RulePatterns, SalesScreenRecord, read_patterns, read_sales
+from harness_contract.sales_rules import (
+    RulePatterns,
+    SalesScreenRecord,
+    check_ticked,
+    read_patterns,
+    read_sales,
+)
 from harness_contract.viewports import VIEWPORT_NAMES
 
 _SIZE = re.compile(r"\d{2,5}x\d{2,5}")
@@ -201,12 +207,15 @@ def _screen(o: Obj, indices: set[int]) -> ScreenRecord:
             raise o.fail(f"fields.{kind}", "is missing")
     preselected = tuple(p.data for p in o.objs("preselected"))
     prompt = o.opt_obj("prompt")
-    sales = o.opt_obj("sales", absent_ok=True)
+    raw_sales = o.opt_obj("sales", absent_ok=True)
+    sales = read_sales(raw_sales) if raw_sales else None
+    if sales is not None:
+        check_ticked(o, sales, len(preselected))
     return ScreenRecord(step=step, screen_id=o.text("screen_id"), fields=kinds,
                         preselected=preselected,
                         prompt=prompt.text("matched") if prompt else None,
                         prompt_buttons=prompt.texts("buttons") if prompt else (),
-                        sales=read_sales(sales) if sales else None)
+                        sales=sales)
 
 
 def _rgb(o: Obj, name: str) -> tuple[int, int, int]:

@@ -17,6 +17,15 @@ from harness_contract.notice import MAX_PX
 FACTS = ("product_name", "filing_number", "premium", "waiting_period", "cooling_off",
          "insurer", "seller")
 _VIA = ("text", "alt")
+_HIDDEN = ("collapsed", "not shown")
+# the journey file's [regulation] keys, as the producer writes them in "patterns"
+# (harness_browser.regulation_spec.RegulationSpec; a test keeps the two equal)
+PATTERN_KEYS = ("traceability", "exclusions_selector", "exclusions", "surrender", "policy_link",
+                "service_phone", "online_service", "filing_number", "product_name",
+                "product_name_selector", "premium", "waiting_period", "cooling_off", "insurer",
+                "seller", "surrender_terms", "renewal", "no_renewal", "health_declaration",
+                "catch_all", "uncertainty", "benefits")
+NULLABLE = frozenset({"exclusions_selector", "product_name", "benefits"})
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,15 @@ class StyledText:
 class RenewalControl:
     label: str
     checked: bool
-    visible: bool
-    collapsed: bool
+    hidden: str | None  # None: shown; "collapsed": in a closed section; "not shown"
+
+    @property
+    def visible(self) -> bool:
+        return self.hidden is None
+
+    @property
+    def collapsed(self) -> bool:
+        return self.hidden == "collapsed"
 
 
 @dataclass(frozen=True)
@@ -84,10 +100,7 @@ def read_sales(o: Obj) -> SalesScreenRecord:
         facts=facts,
         product_name=_styled(name, empty_ok=True) if name else None,
         surrender_terms=o.opt_text("surrender_terms", empty_ok=False),
-        renewal_controls=tuple(RenewalControl(label=c.text("label"), checked=c.boolean("checked"),
-                                              visible=c.boolean("visible"),
-                                              collapsed=c.boolean("collapsed"))
-                               for c in renewal.objs("controls")),
+        renewal_controls=tuple(_control(c) for c in renewal.objs("controls")),
         says_auto_renewal=renewal.opt_text("says_auto", empty_ok=False),
         says_no_renewal=renewal.opt_text("says_none", empty_ok=False),
         health_declaration=health.opt_text("declaration", empty_ok=False),
@@ -96,13 +109,23 @@ def read_sales(o: Obj) -> SalesScreenRecord:
         uncertainty=tuple(_styled(r) for r in o.objs("uncertainty")))
 
 
+def check_ticked(o: Obj, sales: SalesScreenRecord, preselected: int) -> None:
+    """A renewal box ticked on arrival is one of the screen's pre-ticked boxes (regulation.js
+    lists every one): more ticked renewal boxes than pre-ticked boxes is a contradiction."""
+    ticked = sum(1 for c in sales.renewal_controls if c.checked)
+    if ticked > preselected:
+        raise o.fail("sales.renewal.controls", f"has {ticked} ticked box(es) but the screen "
+                                               f"lists {preselected} pre-ticked box(es)")
+
+
 def read_patterns(o: Obj) -> RulePatterns | None:
-    """The regulation's "patterns" and "named" (absent: evidence from before the disclosure
-    rules, None)."""
+    """The regulation's "patterns" (every key of PATTERN_KEYS; null only where NULLABLE) and
+    "named" (absent: evidence from before the disclosure rules, None)."""
     if not o.has("named"):
         return None
     raw = o.obj("patterns")
-    patterns = {key: raw.opt_text(key, empty_ok=False) for key in raw.data}
+    patterns = {key: raw.opt_text(key, empty_ok=False) if key in NULLABLE
+                else raw.text(key) for key in PATTERN_KEYS}
     benefits = patterns.get("benefits")
     if benefits not in (None, "guaranteed", "not guaranteed"):
         raise raw.fail("benefits", f"is {benefits!r}, not \"guaranteed\" or \"not guaranteed\"")
@@ -111,6 +134,13 @@ def read_patterns(o: Obj) -> RulePatterns | None:
     if unknown:
         raise o.fail("named", f"names {unknown}, which are not among the patterns")
     return RulePatterns(patterns=patterns, named=frozenset(named))
+
+
+def _control(o: Obj) -> RenewalControl:
+    hidden = o.opt_text("hidden", empty_ok=False)
+    if hidden not in (None, *_HIDDEN):
+        raise o.fail("hidden", f"is {hidden!r}, not null or one of {', '.join(_HIDDEN)}")
+    return RenewalControl(label=o.text("label"), checked=o.boolean("checked"), hidden=hidden)
 
 
 def _styled(o: Obj, empty_ok: bool = False) -> StyledText:

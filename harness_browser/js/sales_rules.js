@@ -86,9 +86,10 @@
     if (!label || !re(p.renewal).test(label)) continue;
     const checked = el.tagName === 'INPUT' ? el.checked : el.getAttribute('aria-checked') === 'true';
     const visible = shown(el) || Array.from(el.labels || []).some(shown);
-    controls.push({label: label.slice(0, 120), checked, visible,
-      collapsed: !visible && !!el.closest('details:not([open]), [hidden], [aria-hidden=true]')
-        || !visible && hiddenAncestor(el)});
+    const collapsed = !!el.closest('details:not([open]), [hidden], [aria-hidden=true]')
+      || hiddenAncestor(el);
+    controls.push({label: label.slice(0, 120), checked,
+      hidden: visible ? null : (collapsed ? 'collapsed' : 'not shown')});
   }
   const withoutNo = p.no_renewal ? text.replace(new RegExp(p.no_renewal, 'gi'), ' ') : text;
   const auto = withoutNo.match(re(p.renewal));

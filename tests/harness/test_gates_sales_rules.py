@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from harness.gates.sales_rules import (
 from harness.model import Status
 from harness.readers.browser import JourneyEvidence, read_journey
 from harness_browser.regulation_spec import RegulationSpec
+from harness_contract.sales_rules import PATTERN_KEYS
 
 NO_FIELDS = {"text": 0, "checkbox": 0, "radio": 0, "select": 0}
 NO_FACTS = dict.fromkeys(("product_name", "filing_number", "premium", "waiting_period",
@@ -69,6 +71,9 @@ def journey(tmp_path: Path, screens: list[dict[str, Any]] | None, *, completed: 
     if screens is not None:
         for entry, measured in zip(regulation["screens"], screens, strict=True):
             entry["sales"] = measured
+            entry["preselected"] = [  # a ticked renewal box is a pre-ticked box too
+                {"kind": "checkbox", "name": c["label"], "label": c["label"], "visible": True}
+                for c in measured["renewal"]["controls"] if c["checked"] is True]
         spec = RegulationSpec(**patterns)
         regulation["patterns"] = spec.patterns()
         regulation["named"] = sorted(set(named) | spec.named())
@@ -91,7 +96,7 @@ def good_screens() -> list[dict[str, Any]]:
     health = sales(**CONTACT, health={"declaration": "健康告知", "questions": 4,
                                       "catch_all": []},
                    renewal={"controls": [{"label": "到期自动续保", "checked": False,
-                                          "visible": True, "collapsed": False}],
+                                          "hidden": None}],
                             "says_auto": "到期自动续保", "says_none": None})
     return [product, health, sales()]  # the success page shows nothing: not a sales page
 
@@ -165,7 +170,7 @@ def test_surrender_terms_need_a_condition_and_a_time_limit(tmp_path: Path) -> No
 
 def test_renewal(tmp_path: Path) -> None:
     screens = good_screens()
-    screens[1]["renewal"]["controls"][0].update(checked=True, visible=False, collapsed=True)
+    screens[1]["renewal"]["controls"][0].update(checked=True, hidden="collapsed")
     outcome = renewal_consent_gate(journey(tmp_path, screens))
     assert outcome.status == Status.FAILED and "hidden in a collapsed section" in outcome.message
     screens[1]["renewal"] = {"controls": [], "says_auto": "保险期满将自动续保并扣费",
@@ -210,6 +215,7 @@ def test_uncertainty_statement(tmp_path: Path) -> None:
     (lambda s: s.update(uncertainty=[{"text": "x", "weight": 700, "font_px": -1}]), "font_px"),
     (lambda s: s.update(phone={"text": "95000", "via": "ocr"}), "via"),
     (lambda s: s["health"].update(catch_all="其他疾病"), "catch_all"),
+    (lambda s: s["renewal"]["controls"][0].update(hidden="folded"), "hidden"),
 ])
 def test_the_contract_refuses_a_damaged_measurement(tmp_path: Path, mutate: Any,
                                                     field: str) -> None:
@@ -217,6 +223,23 @@ def test_the_contract_refuses_a_damaged_measurement(tmp_path: Path, mutate: Any,
     mutate(screens[1])
     with pytest.raises(EvidenceError, match=field):
         journey(tmp_path, screens)
+
+
+def test_the_contract_keeps_the_producers_keys_and_its_ticked_boxes_consistent(
+        tmp_path: Path) -> None:
+    assert tuple(f.name for f in fields(RegulationSpec)) == PATTERN_KEYS
+    path = tmp_path / "journey.json"
+    journey(tmp_path, good_screens())
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["regulation"]["screens"][1]["sales"]["renewal"]["controls"][0]["checked"] = True
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(EvidenceError, match=r"1 ticked box.* lists 0 pre-ticked"):
+        read_journey(path)
+    del record["regulation"]["patterns"]["catch_all"]
+    record["regulation"]["screens"][1]["sales"]["renewal"]["controls"][0]["checked"] = False
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(EvidenceError, match="catch_all"):
+        read_journey(path)
 
 
 def test_the_contract_refuses_screens_measured_in_part(tmp_path: Path) -> None:
