@@ -207,7 +207,7 @@ def _screen(o: Obj, indices: set[int]) -> ScreenRecord:
             raise o.fail(f"fields.{kind}", "is missing")
     preselected = tuple(p.data for p in o.objs("preselected"))
     prompt = o.opt_obj("prompt")
-    raw_sales = o.opt_obj("sales", absent_ok=True)
+    raw_sales = o.obj("sales") if o.has("sales") else None  # absent: older evidence
     sales = read_sales(raw_sales) if raw_sales else None
     if sales is not None:
         check_ticked(o, sales, len(preselected))

@@ -56,6 +56,12 @@ def citations(tags: Iterable[str]) -> list[Citation]:
     return sorted(set(found))
 
 
+def cited_as(tags: Iterable[str]) -> str:
+    """The articles a criterion cites in one phrase ("销售办法 art. 27, 监管办法 art. 14";
+    empty when it cites none), for the reasons of a verdict."""
+    return ", ".join(f"{c.short} {c.article_label}" for c in citations(tags))
+
+
 def compliance_lines(criteria: Sequence[Criterion]) -> list[str]:
     """verdict.md's "Compliance" section: per regulation, every article with each criterion
     citing it and its result (a criterion citing two articles is listed under both). Empty

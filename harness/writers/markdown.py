@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import Criterion, Decision, Severity, Status, Verdict
-from harness.writers.compliance import compliance_lines
+from harness.writers.compliance import cited_as, compliance_lines
 from harness.writers.sentence import describe
 
 _ICON = {Status.PASSED: "✅", Status.FAILED: "❌", Status.INCONCLUSIVE: "❔",
@@ -100,8 +100,9 @@ def _decided(verdict: Verdict) -> list[str]:
         return [*lines, f"- {text}"]
     for cid in verdict.reasons:
         c = by_id[cid]
+        cites = f", {cited}" if (cited := cited_as(c.tags)) else ""
         lines.append(f"- {_ICON[c.status]} **{c.scenario}** ({area_of(c.to_record())}, "
-                     f"{c.severity.value}) — {describe(c)}  \n  `{c.id}`")
+                     f"{c.severity.value}{cites}) — {describe(c)}  \n  `{c.id}`")
     return lines
 
 

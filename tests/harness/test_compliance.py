@@ -46,6 +46,8 @@ def test_verdict_md_lists_each_rule_under_its_regulation_and_article() -> None:
     assert "| art. 27 | ❌ | catch-all of medical | failed: catch-all of medical" in isb
     assert "steps" not in section  # a criterion citing nothing is not a compliance row
     assert compliance_lines(criteria[3:]) == []
+    why = text.split("## Why")[1].split("\n## ")[0]  # the reason names its article
+    assert "**catch-all of medical** (regulation, critical, 销售办法 art. 27)" in why
 
 
 FEATURE = '''
