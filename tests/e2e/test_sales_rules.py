@@ -14,20 +14,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from harness.gates.sales_rules import (
-    catch_all_gate,
-    key_facts_gate,
-    named_gate,
-    renewal_consent_gate,
-    service_contact_gate,
-    surrender_terms_gate,
-    uncertainty_gate,
-)
 from harness.model import Outcome, Status
 from harness.readers.browser import JourneyEvidence, read_journey
 from harness_browser.browser import new_context
 from harness_browser.journey import Journey, builtin_journey, parse_journey, run_journey
 from harness_demo_shop.server import start_in_background
+from tests.harness.test_gates_sales_rules import every_gate as judge
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +32,6 @@ def drive(chromium: Browser, journey: Journey, out: Path, base_url: str) -> Jour
     finally:
         context.close()
     return read_journey(out / "journey.json")
-
-
-def judge(j: JourneyEvidence) -> dict[str, Outcome]:
-    return {"contact": service_contact_gate(j), "facts": key_facts_gate(j),
-            "insurer": named_gate(j, "insurer"), "seller": named_gate(j, "seller"),
-            "terms": surrender_terms_gate(j), "renewal": renewal_consent_gate(j),
-            "catch_all": catch_all_gate(j), "uncertainty": uncertainty_gate(j, 600, 1.0)}
 
 
 def fixture_journey(kind: str) -> Journey:

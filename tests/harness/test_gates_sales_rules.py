@@ -24,7 +24,7 @@ from harness.gates.sales_rules import (
     surrender_terms_gate,
     uncertainty_gate,
 )
-from harness.model import Status
+from harness.model import Outcome, Status
 from harness.readers.browser import JourneyEvidence, read_journey
 from harness_browser.regulation_spec import RegulationSpec
 from harness_contract.sales_rules import PATTERN_KEYS
@@ -83,7 +83,9 @@ def journey(tmp_path: Path, screens: list[dict[str, Any]] | None, *, completed: 
     return read_journey(path)
 
 
-def every_gate(j: JourneyEvidence) -> dict[str, Any]:
+def every_gate(j: JourneyEvidence) -> dict[str, Outcome]:
+    """Every disclosure rule with the thresholds of the default features (also used by the
+    browser tests, tests/e2e/test_sales_rules.py)."""
     return {"contact": service_contact_gate(j), "facts": key_facts_gate(j),
             "insurer": named_gate(j, "insurer"), "seller": named_gate(j, "seller"),
             "terms": surrender_terms_gate(j), "renewal": renewal_consent_gate(j),
