@@ -21,6 +21,7 @@ import pytest
 from harness.errors import ConfigError, EvidenceError
 from harness.model import Criterion, Outcome, Severity, Status
 from harness.readers.criteria import CRITERIA_FILE, PLAN_FILE
+from harness.writers.compliance import citations
 from harness.writers.criteria import append_criterion
 
 RecordCriterion = Callable[..., Criterion]
@@ -203,6 +204,8 @@ def record_criterion(request: pytest.FixtureRequest, harness_run_dir: Path) -> R
             raise AssertionError(f"criterion failed: {outcome.message}")
         if criterion.status is Status.INCONCLUSIVE:
             raise CriterionInconclusive(f"inconclusive: {outcome.message}")
+        if criterion.status is Status.NOT_APPLICABLE:
+            pytest.skip(outcome.message)
         return criterion
 
     return record
@@ -237,7 +240,8 @@ def _criterion_for(item: pytest.Item, outcome: Outcome) -> Criterion:
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any,
                                scenario: Any) -> None:
-    """Allure labels from the Gherkin: severity, suite = feature, parent suite = area tag."""
+    """Allure labels from the Gherkin: severity, suite = feature, parent suite = area tag,
+    and for criteria citing an article (`@ART-IIB-13`) epic = regulation, story = article."""
     try:
         import allure
     except ImportError:
@@ -252,6 +256,9 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any,
     allure.dynamic.suite(feature.name)
     for requirement in sorted(t for t in tags if t.startswith("REQ-")):
         allure.dynamic.label("requirement", requirement)
+    for cite in citations(tags):  # Behaviors: an epic per regulation, a story per article
+        allure.dynamic.epic(cite.title)
+        allure.dynamic.story(f"{cite.short} {cite.article_label}")
 
 
 def _attach(criterion: Criterion) -> None:

@@ -10,7 +10,8 @@
     demo_shop_pages  page objects for the demo shop (the code form of a journey)
     form_errors      error prompts of a rejected form, plus axe-core (FormErrorCheck)
     regulation       sales-page rules on every screen: 可回溯 prompt, pre-ticked boxes,
-                     责任免除 emphasis, the 退保 entry after purchase (js/regulation.js)
+                     责任免除 emphasis, the 退保 entry after purchase (js/regulation.js),
+                     and the disclosure rules (js/sales_rules.js, regulation_spec.py)
     spot             `python -m harness_browser.spot`: the measuring half of `harness check`
     produce          `python -m harness_browser.produce`: one worker of `harness run`'s browser
     phase

@@ -4,7 +4,10 @@
 prompt before any input that waits for a click, no box ticked by default, exclusion clauses
 (责任免除) pointed out, a surrender (退保) entry that is not hidden. Each screen is measured on
 arrival, before the buyer acts (js/regulation.js), and after the last screen the surrender entry
-is looked for on the success page and on the policy page it links to. Measurements only; the
+is looked for on the success page and on the policy page it links to. The disclosure rules
+(service contact, key facts, insurer and seller, surrender terms, automatic renewal, catch-all
+health questions, the uncertainty statement) are measured on the same arrival
+(js/sales_rules.js, each screen's "sales"). Measurements only; the
 thresholds are in features/regulation and the judgement in harness/gates/regulation.py.
 """
 
@@ -22,6 +25,7 @@ from harness_browser.regulation_spec import RegulationSpec
 from harness_browser.steps import JourneyRecorder, Step, evaluate_retrying
 
 _JS = (Path(__file__).parent / "js" / "regulation.js").read_text(encoding="utf-8")
+_SALES_JS = (Path(__file__).parent / "js" / "sales_rules.js").read_text(encoding="utf-8")
 MAX_POLICY_LINKS = 3
 _ENTRY_JS = """(pattern) => {
   const re = new RegExp(pattern);
@@ -60,9 +64,10 @@ class RegulationProbe:
     def on_step(self, recorder: JourneyRecorder, step: Step) -> None:
         """Measure the screen the buyer just arrived on."""
         raw = self._snapshot(recorder.page)
+        sales = evaluate_retrying(recorder.page, _SALES_JS, self.spec.patterns())
         self.screens.append({"step": step.index, "screen_id": step.screen_id,
                              "fields": raw["fields"], "preselected": raw["preselected"],
-                             "prompt": raw["prompt"]})
+                             "prompt": raw["prompt"], "sales": sales})
         if self.exclusions is None and raw["exclusions"] is not None:
             self.exclusions = {"step": step.index, "screen_id": step.screen_id,
                                **raw["exclusions"]}
@@ -98,9 +103,9 @@ class RegulationProbe:
     def to_dict(self) -> dict[str, Any]:
         return {"screens": self.screens, "exclusions": self.exclusions,
                 "prompt_dwell": self.prompt_dwell, "surrender": self.surrender,
-                "patterns": {"traceability": self.spec.traceability,
-                             "exclusions": self.spec.exclusions_selector or self.spec.exclusions,
-                             "surrender": self.spec.surrender}}
+                "patterns": {**self.spec.patterns(),
+                             "exclusions": self.spec.exclusions_selector or self.spec.exclusions},
+                "named": sorted(self.spec.named())}
 
     def _snapshot(self, page: Page) -> dict[str, Any]:
         result: dict[str, Any] = evaluate_retrying(page, _JS, {

@@ -9,6 +9,7 @@ neither the judge nor any producer.
     journey_plan  journeys.json         JourneyPlan (what each journey declares: viewports, not
                                         applicable criteria, its own target)
     pages         pages.json            PageIndex (the HTML of every screen, gzip, SHA-256)
+    sales_rules   journey.json's per-screen disclosure measurements (SalesScreenRecord)
     form_errors   form-errors.json      FormErrorsRecord
     generator     generator.jsonl       GeneratorSample (a line), GeneratorLog (the file);
                   phases.json           LoadPlanRecord

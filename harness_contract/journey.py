@@ -17,6 +17,13 @@ from typing import Any
 from harness_contract._record import dumps
 from harness_contract.fields import MAX_SECONDS, Obj, loads, mapping_of_texts
 from harness_contract.notice import MAX_PX, check_notice
+from harness_contract.sales_rules import (
+    RulePatterns,
+    SalesScreenRecord,
+    check_ticked,
+    read_patterns,
+    read_sales,
+)
 from harness_contract.viewports import VIEWPORT_NAMES
 
 _SIZE = re.compile(r"\d{2,5}x\d{2,5}")
@@ -47,6 +54,7 @@ class ScreenRecord:
     preselected: tuple[Mapping[str, Any], ...]
     prompt: str | None
     prompt_buttons: tuple[str, ...]
+    sales: SalesScreenRecord | None = None  # None: measured before the disclosure rules
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class RegulationRecord:
     prompt_still_shown: bool | None
     surrender: Mapping[str, Any] | None
     raw: Mapping[str, Any] = field(default_factory=dict)
+    rules: RulePatterns | None = None  # None: measured before the disclosure rules
 
 
 @dataclass(frozen=True)
@@ -175,9 +184,17 @@ def _regulation(o: Obj, indices: set[int]) -> RegulationRecord:
     if dwell is not None and dwell.integer("step") not in indices:
         raise dwell.fail("step", f"is {dwell.data['step']}, not a step of this journey")
     surrender = o.opt_obj("surrender")
+    rules = read_patterns(o)
+    measured = [s.step for s in screens if s.sales is not None]
+    if (rules is None and measured) or (rules is not None and len(measured) != len(screens)):
+        raise o.fail("screens", f"the disclosure rules were measured on steps {measured} of "
+                                f"{sorted(s.step for s in screens)}, with"
+                                f"{'out' if rules is None else ''} their patterns: every screen "
+                                "is measured, with what was looked for")
     return RegulationRecord(screens=screens, exclusions=_exclusions(excl) if excl else None,
                             prompt_dwell_ms=dwell_ms, prompt_still_shown=still,
-                            surrender=_surrender(surrender) if surrender else None, raw=o.data)
+                            surrender=_surrender(surrender) if surrender else None, raw=o.data,
+                            rules=rules)
 
 
 def _screen(o: Obj, indices: set[int]) -> ScreenRecord:
@@ -190,10 +207,15 @@ def _screen(o: Obj, indices: set[int]) -> ScreenRecord:
             raise o.fail(f"fields.{kind}", "is missing")
     preselected = tuple(p.data for p in o.objs("preselected"))
     prompt = o.opt_obj("prompt")
+    raw_sales = o.obj("sales") if o.has("sales") else None  # absent: older evidence
+    sales = read_sales(raw_sales) if raw_sales else None
+    if sales is not None:
+        check_ticked(o, sales, len(preselected))
     return ScreenRecord(step=step, screen_id=o.text("screen_id"), fields=kinds,
                         preselected=preselected,
                         prompt=prompt.text("matched") if prompt else None,
-                        prompt_buttons=prompt.texts("buttons") if prompt else ())
+                        prompt_buttons=prompt.texts("buttons") if prompt else (),
+                        sales=sales)
 
 
 def _rgb(o: Obj, name: str) -> tuple[int, int, int]:

@@ -1,7 +1,9 @@
 """The three products on sale: names, clauses, exclusions, cooling-off days and age limits.
 
-Wording matters here: the sales pages must show clauses, exclusions (责任免除) and the 犹豫期,
-so the texts live in one place that both the pages and the API read.
+Wording matters here: the sales pages must show clauses, exclusions (责任免除), the 犹豫期, the
+clause code (条款编码), the waiting period and, for benefits that are not guaranteed, that they
+are uncertain (the accident product's bonus), so the texts live in one place that both the pages
+and the API read. Insurer, seller and service contacts are the shop's (SHOP_FACTS).
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ class Product:
     plans: tuple[Plan, ...]
     clauses: tuple[str, ...]
     exclusions: tuple[str, ...]
+    clause_code: str = ""
+    waiting_period: str = "无"
+    renews: bool = False  # offers automatic renewal (an unticked box the buyer may tick)
+    guaranteed: bool = True  # False: some benefits are not guaranteed (「保单利益具有不确定性」)
 
     @property
     def default_plan(self) -> str:
@@ -60,6 +66,7 @@ PRODUCTS: dict[str, Product] = {
         ),
         clauses=("保险期间：1至30天，以保单载明为准", "保障地区：以所选行程为准"),
         exclusions=(*_COMMON_EXCLUSIONS, "被保险人参加潜水、跳伞、攀岩等高风险运动"),
+        clause_code="安心演示〔2026〕意外伤害保险101号",
     ),
     "medical": Product(
         code="medical",
@@ -74,13 +81,16 @@ PRODUCTS: dict[str, Product] = {
             Plan("standard", "标准版", "一般医疗 300万元，重疾医疗 300万元"),
             Plan("premium", "尊享版", "一般医疗 300万元，重疾医疗 300万元，质子重离子"),
         ),
-        clauses=("保险期间：1年", "等待期：30天（意外导致的除外）", "续保：不保证续保"),
+        clauses=("保险期间：1年", "续保：不保证续保"),
         exclusions=(
             *_COMMON_EXCLUSIONS,
             "投保前已患疾病或已有症状（既往症）",
             "等待期内发生的疾病",
             "美容、整形、非必要的检查",
         ),
+        clause_code="安心演示〔2026〕医疗保险102号",
+        waiting_period="30天（意外导致的除外）",
+        renews=True,
     ),
     "accident": Product(
         code="accident",
@@ -95,9 +105,21 @@ PRODUCTS: dict[str, Product] = {
             Plan("standard", "标准版", "意外身故/伤残 50万元，意外医疗 2万元"),
             Plan("premium", "尊享版", "意外身故/伤残 100万元，意外医疗 5万元，住院津贴"),
         ),
-        clauses=("保险期间：1年", "职业类别：1至4类"),
+        clauses=("保险期间：1年", "职业类别：1至4类",
+                 "满期红利：按分红账户的实际经营状况分配，红利不保证"),
         exclusions=(*_COMMON_EXCLUSIONS, "醉酒、吸食或注射毒品", "酒后驾驶、无证驾驶"),
+        clause_code="安心演示〔2026〕意外伤害保险103号",
+        guaranteed=False,
     ),
+}
+
+
+# who insures, who sells and how to reach them (监管办法 art. 13, 15; 销售办法 art. 24); all
+# fictitious, like the products
+SHOP_FACTS = {
+    "insurer": "安心演示财产保险股份有限公司（虚构）",
+    "seller": "安心保演示保险代理有限公司（虚构）",
+    "service_phone": "95000",
 }
 
 

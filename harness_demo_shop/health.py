@@ -29,11 +29,16 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 GRAY_EXTRA_QUESTION = Question("q5", "过去五年内，被保险人是否曾进行过任何健康体检？")
+# the catch-all-health-question variant: what 销售办法 art. 27 forbids
+CATCH_ALL_QUESTION = Question("q6", "除上述疾病以外，被保险人是否患有其他未列明的疾病或症状？")
 
 
-def questions_for(gray_regression: bool) -> tuple[Question, ...]:
-    """The questions shown to this journey (one more for the gray cohort of gray-regression)."""
-    return (*QUESTIONS, GRAY_EXTRA_QUESTION) if gray_regression else QUESTIONS
+def questions_for(gray_regression: bool, catch_all: bool = False) -> tuple[Question, ...]:
+    """The questions shown to this journey (one more for the gray cohort of gray-regression,
+    one catch-all more in the catch-all-health-question variant)."""
+    extra = ((GRAY_EXTRA_QUESTION,) if gray_regression else ()) + \
+        ((CATCH_ALL_QUESTION,) if catch_all else ())
+    return (*QUESTIONS, *extra)
 
 
 def validate_answers(

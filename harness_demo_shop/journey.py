@@ -88,7 +88,7 @@ class JourneyService:
 
     def questions(self, journey: Mapping[str, Any]) -> tuple[Question, ...]:
         gray_bug = self.settings.variant == "gray-regression" and journey["cohort"] == GRAY
-        return questions_for(gray_bug)
+        return questions_for(gray_bug, self.settings.variant == "catch-all-health-question")
 
     def steps_of(self, product: Product) -> tuple[str, ...]:
         """The screens of this product's flow in this variant, in order."""

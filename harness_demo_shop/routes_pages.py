@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from harness_demo_shop.catalog import PRODUCTS
+from harness_demo_shop.catalog import PRODUCTS, SHOP_FACTS
 from harness_demo_shop.cohort import is_valid_visitor_id, new_visitor_id
 from harness_demo_shop.errors import Conflict, Invalid, NotFound, TooLarge
 from harness_demo_shop.journey import now_ms
@@ -46,7 +46,7 @@ def render(request: Request, template: str, step: str, title: str, status: int =
            **context: Any) -> HTMLResponse:
     variant = _shop(request).settings.variant
     html = TEMPLATES.get_template(template).render(
-        step=step, title=title, variant=variant, **context
+        step=step, title=title, variant=variant, shop=SHOP_FACTS, **context
     )
     return HTMLResponse(html, status)
 
@@ -238,8 +238,14 @@ async def surrender(request: Request) -> Response:
                   policy_number=number)
 
 
+async def service_page(request: Request) -> Response:
+    """The online service entry (在线客服) the sales pages link to (监管办法 art. 13)."""
+    return render(request, "service.html", "service", "在线客服")
+
+
 _GET, _POST, _BOTH = ["GET"], ["POST"], ["GET", "POST"]
 ROUTES = [
+    Route("/service", service_page, methods=_GET),
     Route("/", products_page, methods=_GET),
     Route("/products/{code}", product_page, methods=_GET),
     Route("/products/{code}/start", start, methods=_POST),

@@ -22,6 +22,17 @@ VARIANTS: dict[str, str] = {
     "degrade-after": "good for --degrade-after-s seconds (default 180), then a share of payments "
     "fail (--degrade-payment-fail-percent, 20) and of paid purchases get no policy "
     "(--degrade-lost-percent, 5): an escort watch goes CONTINUE -> ROLLBACK",
+    "no-service-contact": "no customer-service phone and no online service entry on the sales "
+    "pages: fails the service-contact rule (监管办法 art. 13)",
+    "missing-disclosures": "no clause code, waiting period, insurer, seller or surrender terms "
+    "before payment: fails the key-facts, insurer, seller and surrender-terms rules (监管办法 "
+    "art. 14, 15; 销售办法 art. 24, 25, 40)",
+    "auto-renew-preticked": "the medical application's automatic-renewal box is ticked, hidden in "
+    "a collapsed section: fails the renewal-consent rule (监管办法 art. 21)",
+    "catch-all-health-question": "the health declaration asks about 其他未列明的疾病: fails the "
+    "catch-all rule (销售办法 art. 27)",
+    "uncertainty-small-print": "「保单利益具有不确定性」 of the accident product in small plain "
+    "type: fails the uncertainty-statement rule (监管办法 art. 14)",
 }
 
 DEFAULT_VARIANT = "good"

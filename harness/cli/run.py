@@ -34,7 +34,9 @@ from harness.record.history import project_history
 from harness.rundir import RunDir, git_commit, new_run_dir, tool_versions
 
 VARIANTS = ("good", "long-flow", "notice-below-fold", "notice-covered", "unclear-errors", "slow",
-            "lost-policies", "gray-regression", "preticked-consent")
+            "lost-policies", "gray-regression", "preticked-consent", "no-service-contact",
+            "missing-disclosures", "auto-renew-preticked", "catch-all-health-question",
+            "uncertainty-small-print")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -24,6 +24,7 @@ from harness.record.requirements import requirements_for
 from harness.rundir import RunDir, open_run_dir
 from harness.verdict import decide
 from harness.writers.allure import write_allure_extras
+from harness.writers.compliance import cited_as
 from harness.writers.json_verdict import write_verdict_json
 from harness.writers.junit import write_junit
 from harness.writers.markdown import write_markdown
@@ -123,7 +124,8 @@ def print_summary(verdict: Verdict, run_dir: RunDir) -> None:
     print(f"\nDecision: {verdict.decision.value}  (exit {int(verdict.exit_code)})")
     for cid in verdict.reasons:
         c = by_id[cid]
-        print(f"  {c.status.value.upper():12} {cid}\n               {c.outcome.message}")
+        cites = f" [{cited}]" if (cited := cited_as(c.tags)) else ""
+        print(f"  {c.status.value.upper():12} {cid}{cites}\n               {c.outcome.message}")
     for warning in verdict.warnings[:10]:
         print(f"  warning: {warning}")
     print(f"Verdict: {run_dir.path / 'verdict.md'}")

@@ -13,6 +13,7 @@ from harness.readers.evidence_file import as_evidence_error, contract_record
 from harness_contract.fields import Obj
 from harness_contract.form_errors import FormErrorsRecord
 from harness_contract.journey import JourneyRecord, RegulationRecord
+from harness_contract.sales_rules import RulePatterns, SalesScreenRecord
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ScreenRules:
     preselected: tuple[Mapping[str, Any], ...]
     prompt: str | None
     prompt_buttons: tuple[str, ...]
+    sales: SalesScreenRecord | None = None  # None: from before the disclosure rules
 
     @property
     def collects_input(self) -> bool:
@@ -71,6 +73,7 @@ class RegulationEvidence:
     prompt_dwell_ms: float | None
     prompt_still_shown: bool | None
     surrender: Mapping[str, Any] | None
+    rules: RulePatterns | None = None  # what the disclosure rules looked for
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def _regulation(data: RegulationRecord | None,
     screens = tuple(ScreenRules(
         step=s.step, screen_id=s.screen_id, description=described.get(s.step, ""),
         fields=dict(s.fields), preselected=s.preselected, prompt=s.prompt,
-        prompt_buttons=s.prompt_buttons) for s in data.screens)
+        prompt_buttons=s.prompt_buttons, sales=s.sales) for s in data.screens)
     found = data.exclusions
     exclusions = None if found is None else ExclusionsEvidence(
         screen_id=found.screen_id, text=found.text,
@@ -187,4 +190,4 @@ def _regulation(data: RegulationRecord | None,
         body_font_px=found.body_font_px, body_color=found.body_color)
     return RegulationEvidence(
         screens=screens, exclusions=exclusions, prompt_dwell_ms=data.prompt_dwell_ms,
-        prompt_still_shown=data.prompt_still_shown, surrender=data.surrender)
+        prompt_still_shown=data.prompt_still_shown, surrender=data.surrender, rules=data.rules)

@@ -1,8 +1,10 @@
 """verdict.md: the verdict for people, read in ten seconds, short enough for a CI job summary.
 
 Order: the decision; one line per area (passed / failed / inconclusive / waived); what decided
-it; what changed since the last GO (when the record knows it); warnings; then every criterion,
-grouped by area, named by its scenario (the feature title is the group, not repeated).
+it; what changed since the last GO (when the record knows it); warnings; requirements; the
+compliance view (criteria citing an article, by regulation and article: harness.writers.
+compliance); then every criterion, grouped by area, named by its scenario (the feature title
+is the group, not repeated).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model import Criterion, Decision, Severity, Status, Verdict
+from harness.writers.compliance import cited_as, compliance_lines
 from harness.writers.sentence import describe
 
 _ICON = {Status.PASSED: "✅", Status.FAILED: "❌", Status.INCONCLUSIVE: "❔",
@@ -41,6 +44,7 @@ def render_markdown(verdict: Verdict, since: Sequence[str] = (),
         lines += ["## Warnings", ""] + [f"- {w}" for w in verdict.warnings] + [""]
     lines += _requirements(verdict)
     lines += pages
+    lines += compliance_lines(verdict.criteria)
     lines += _table(verdict)
     if verdict.sources:
         lines += ["", "## Evidence producers", ""]
@@ -98,8 +102,9 @@ def _decided(verdict: Verdict) -> list[str]:
         return [*lines, f"- {text}"]
     for cid in verdict.reasons:
         c = by_id[cid]
+        cites = f", {cited}" if (cited := cited_as(c.tags)) else ""
         lines.append(f"- {_ICON[c.status]} **{c.scenario}** ({area_of(c.to_record())}, "
-                     f"{c.severity.value}) — {describe(c)}  \n  `{c.id}`")
+                     f"{c.severity.value}{cites}) — {describe(c)}  \n  `{c.id}`")
     return lines
 
 

@@ -38,6 +38,15 @@ from harness.gates.regulation import (
     surrender_gate,
     traceability_gate,
 )
+from harness.gates.sales_rules import (
+    catch_all_gate,
+    key_facts_gate,
+    named_gate,
+    renewal_consent_gate,
+    service_contact_gate,
+    surrender_terms_gate,
+    uncertainty_gate,
+)
 from harness.model import Criterion, Outcome, Verdict
 from harness.policy import Policy
 from harness.readers.browser import JourneyEvidence, read_form_errors, read_journey
@@ -191,7 +200,8 @@ def _journey_criteria(run: RunLayout) -> Iterator[tuple[str, str, str, str, Comp
                  lambda j, p=product: _notice_days(j, MIN_DAYS[p])),
                 (f"flow {product}", "critical", lambda j: flow_length_gate(j, 5)),
                 (f"traceability {product}", "blocker", lambda j: traceability_gate(j, 1)),
-                (f"surrender {product}", "critical", lambda j: surrender_gate(j, 1))):
+                (f"surrender {product}", "critical", lambda j: surrender_gate(j, 1)),
+                *_disclosures(product)):
             yield cid, sev, product, "desktop", _journey_then(run, product, "desktop", then)
         for viewport in ("desktop", "phone"):
             yield (f"preselection {product} {viewport}", "blocker", product, viewport,
@@ -199,6 +209,21 @@ def _journey_criteria(run: RunLayout) -> Iterator[tuple[str, str, str, str, Comp
             yield (f"exclusions {product} {viewport}", "critical", product, viewport,
                    _journey_then(run, product, viewport,
                                  lambda j: exclusions_gate(j, 600, 1.15, 64, 4.5)))
+
+
+def _disclosures(product: str) -> list[tuple[str, str, Callable[[JourneyEvidence], Outcome]]]:
+    """features/regulation/disclosures.feature and health_questions.feature (main viewport)."""
+    rules: list[tuple[str, str, Callable[[JourneyEvidence], Outcome]]] = [
+        (f"service contact {product}", "critical", service_contact_gate),
+        (f"key facts {product}", "critical", key_facts_gate),
+        (f"insurer {product}", "critical", lambda j: named_gate(j, "insurer")),
+        (f"seller {product}", "critical", lambda j: named_gate(j, "seller")),
+        (f"surrender terms {product}", "critical", surrender_terms_gate),
+        (f"renewal {product}", "blocker", renewal_consent_gate),
+        (f"uncertainty {product}", "critical", lambda j: uncertainty_gate(j, 600, 1))]
+    if product == "medical":
+        rules.append((f"catch-all {product}", "critical", catch_all_gate))
+    return rules
 
 
 def _capacity(run: RunLayout) -> Iterator[tuple[str, str, Compute]]:

@@ -60,7 +60,7 @@ def _decision(run: Path, expect_in_reasons: str) -> Decision:
 def test_the_unmutated_run_is_go(run: Path) -> None:
     judged = judge(_copy(run))
     assert judged.verdict.decision is Decision.GO, judged.verdict.reasons
-    assert len(judged.verdict.criteria) == 50 and judged.raw_errors == []
+    assert len(judged.verdict.criteria) == 72 and judged.raw_errors == []
 
 
 def _journey_case(edit: Callable[[Any], None]) -> Callable[[Path], None]:
