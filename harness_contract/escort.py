@@ -10,7 +10,8 @@ cohort name (queries without `{cohort}` are asked once, for the whole store), an
 journey step's name (queries with `{step}` are asked once per step).
 
 A sample whose query returned no series has `value: null` and `series: 0`: no data, which the
-judge never reads as zero.
+judge never reads as zero. NaN (a ratio or a quantile over no traffic) is no data too; +Inf, a
+negative number or several series are errors (`error` says which), never a value.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ import math
 from dataclasses import dataclass
 
 from harness_contract._record import dumps
-from harness_contract.fields import MAX_COUNT, MAX_EPOCH_S, MAX_SECONDS, MIN_EPOCH_S, Obj, json_lines, loads
+from harness_contract.fields import (
+    MAX_COUNT,
+    MAX_EPOCH_S,
+    MAX_SECONDS,
+    MIN_EPOCH_S,
+    Obj,
+    json_lines,
+    loads,
+)
 
 # --- what the demo shop exports (prometheus_client), every series labelled with the cohort ---
 COHORT_LABEL = "cohort"
@@ -36,10 +45,13 @@ PREMIUM_MISMATCH = "shop_premium_mismatch_total"   # payments charged != quoted;
 HEALTH_ERRORS = "shop_health_declaration_errors_total"  # labels: product, cohort
 COMPLAINTS = "shop_complaints_total"               # labels: category, cohort (the form's count)
 
-# purchase requests: the routes of the purchase flow (the `route` label is the route's template)
-PURCHASE_ROUTES = "/api/journeys.*"
-# the journey steps whose latency is judged (the `step` label of REQUEST_SECONDS)
-DEFAULT_STEPS = ("quote", "apply", "health", "pay")
+# purchase requests: the routes of the purchase flow, JSON API and pages (the `route` label is
+# the route's template, e.g. /api/journeys/{jid}/pay or /j/{jid}/pay; never a raw path)
+PURCHASE_ROUTES = "/api/journeys.*|/products/.+/start|/j/.*"
+# the journey steps whose latency is judged (the `step` label of REQUEST_SECONDS): the steps a
+# buyer submits, over the JSON API or the pages: start (POST /api/journeys or the product page's
+# form), notice, health (medical products only), application (answers the quote), pay
+DEFAULT_STEPS = ("start", "notice", "health", "application", "pay")
 
 # --- the quantities the escort criteria read, with the demo shop's default queries ---
 DEFAULT_QUERIES: dict[str, str] = {

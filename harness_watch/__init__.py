@@ -1,0 +1,1 @@
+"""Escort evidence producers: Prometheus, the collector, complaints (they never judge)."""
