@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
+from harness_contract.escort import DEFAULT_STEPS
 
 CONFIG_FILE = "harness.toml"
 
@@ -98,7 +99,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
                           "HARNESS_PROMETHEUS_URL"),
         "queries": Key(dict, {}, "PromQL per quantity where your metric names differ from the "
                        "demo shop's, e.g. { purchase_requests = \"sum(increase(...[{window}]))\" }"),
-        "steps": Key(list, ["quote", "apply", "health", "pay"],
+        "steps": Key(list, list(DEFAULT_STEPS),
                      "journey steps whose p95 is judged (the `step` label)"),
         "cohorts": Key(list, ["gray", "control"], "cohorts compared at every check (the "
                        "`cohort` label); [] = no gray comparison"),

@@ -96,8 +96,9 @@ class CheckResult:
         """`ROLLBACK: <criterion> (<message>); ...` for the one line per check."""
         if not self.reasons:
             return self.decision.value
-        parts = [f"{r.criterion.split(' :: ', 1)[-1]} ({r.message})" for r in self.reasons]
-        return f"{self.decision.value}: " + "; ".join(parts)
+        parts = [f"{r.criterion.split(' :: ', 1)[-1]} ({r.message})" for r in self.reasons[:3]]
+        more = f"; and {len(self.reasons) - 3} more" if len(self.reasons) > 3 else ""
+        return f"{self.decision.value}: " + "; ".join(parts) + more
 
 
 def judge_check(check: int, at: float, criteria: Sequence[Criterion],

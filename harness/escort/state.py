@@ -112,3 +112,24 @@ def load_state(run_dir: Path) -> EscortState | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: not a watch state this harness can resume ({exc}); start "
                           "a new watch with another run directory") from exc
+
+
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(text: str, what: str) -> float:
+    """Seconds of "72h", "15m", "30s", "1h30m" or a plain number of seconds."""
+    import re
+
+    value = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        seconds = float(value)
+    else:
+        parts = re.findall(r"(\d+(?:\.\d+)?)([smhd])", value)
+        if not parts or "".join(n + u for n, u in parts) != value:
+            raise ConfigError(f"{what} = {text!r}: expected a duration such as 72h, 15m, 30s "
+                              "or 1h30m")
+        seconds = sum(float(n) * _UNITS[u] for n, u in parts)
+    if seconds <= 0:
+        raise ConfigError(f"{what} = {text!r}: must be longer than zero")
+    return seconds
