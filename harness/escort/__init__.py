@@ -1,0 +1,1 @@
+"""The 72-hour escort after launch: its statistics, burn rates and complaints (judge side)."""
