@@ -98,7 +98,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
                           "the demo shop with its own Prometheus (`harness watch --demo`)",
                           "HARNESS_PROMETHEUS_URL"),
         "queries": Key(dict, {}, "PromQL per quantity where your metric names differ from the "
-                       "demo shop's, e.g. { purchase_requests = \"sum(increase(...[{window}]))\" }"),
+                       "demo shop's, e.g. { purchase_requests = \"sum(increase(x[{window}]))\" }"),
         "steps": Key(list, list(DEFAULT_STEPS),
                      "journey steps whose p95 is judged (the `step` label)"),
         "cohorts": Key(list, ["gray", "control"], "cohorts compared at every check (the "

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pytest_bdd import given, parsers, then
 
+from harness.escort.comparisons import burn_gate, gray_gate
 from harness.escort.criteria import availability_gate, p95_gate, zero_count_gate
 from harness.escort.evidence import EscortEvidence, read_escort_evidence
 from harness.pytest_plugin import RecordCriterion
@@ -21,11 +22,21 @@ from harness.pytest_plugin import RecordCriterion
 EVIDENCE = "raw/escort/samples.jsonl, raw/escort/complaints.jsonl (written by harness watch)"
 RUN_DIR_ENV = "HARNESS_ESCORT_RUN_DIR"
 CHECK_ENV = "HARNESS_ESCORT_CHECK"
+WINDOW_ENV = "HARNESS_ESCORT_WINDOW_S"
+DEFAULT_WINDOW_S = 72 * 3600.0
 
 
 def escort_run_dir(harness_run_dir: Path) -> Path:
     named = os.environ.get(RUN_DIR_ENV)
     return Path(named) if named else harness_run_dir
+
+
+def escort_window_s() -> float:
+    """The watch window the burn-rate windows are scaled to (72 h unless the watch says)."""
+    try:
+        return float(os.environ.get(WINDOW_ENV) or DEFAULT_WINDOW_S)
+    except ValueError:
+        return DEFAULT_WINDOW_S
 
 
 def escort_check() -> int | None:
@@ -67,3 +78,25 @@ def paid_without_policy(escort: EscortEvidence, record_criterion: RecordCriterio
 def premium_mismatch(escort: EscortEvidence, record_criterion: RecordCriterion) -> None:
     record_criterion(zero_count_gate(escort, "premium_mismatches",
                                      "payments charged a premium other than the quote"))
+
+
+@then(parsers.parse("{slo:g}%可用性的错误预算没有按多窗口告警速率燃烧（按护航期缩放）"))
+@then(parsers.parse("the error budget of {slo:g} % availability does not burn at the "
+                    "multiwindow alert rates, scaled to the watch window"))
+def burn_rate(escort: EscortEvidence, slo: float, record_criterion: RecordCriterion) -> None:
+    record_criterion(burn_gate(escort, slo, escort_window_s()))
+
+
+@then(parsers.parse("灰度组转化率不比对照组差（随时有效检验，α = {alpha:g}）"))
+@then(parsers.parse("the gray cohort's conversion is not shown worse than the control's by an "
+                    "anytime-valid test at alpha {alpha:g}"))
+def gray_conversion(escort: EscortEvidence, alpha: float,
+                    record_criterion: RecordCriterion) -> None:
+    record_criterion(gray_gate(escort, "conversion", alpha))
+
+
+@then(parsers.parse("灰度组投保请求错误率不比对照组高（随时有效检验，α = {alpha:g}）"))
+@then(parsers.parse("the gray cohort's error ratio is not shown worse than the control's by an "
+                    "anytime-valid test at alpha {alpha:g}"))
+def gray_errors(escort: EscortEvidence, alpha: float, record_criterion: RecordCriterion) -> None:
+    record_criterion(gray_gate(escort, "errors", alpha))

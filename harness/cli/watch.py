@@ -109,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"escort {state.run_id}: {state.planned} checks, one every {interval:g} s, "
               f"Prometheus {mask_url(url)}; rollback hook: {hook.describe()}", flush=True)
         state = run_watch(run_dir, state, prometheus_collector(url, project, run_dir),
-                          features_judge(run_dir, project.features_dir, policy), hook,
+                          features_judge(run_dir, project.features_dir, policy,
+                                             state.window_s), hook,
                           Clock(), _print_check, settle_s=settle)
     cancelled_result = None
     if cancelled.cancelled:

@@ -29,6 +29,7 @@ CHECKS_DIR = "checks"
 DEMO_DIR = "demo"
 RUN_DIR_ENV = "HARNESS_ESCORT_RUN_DIR"
 CHECK_ENV = "HARNESS_ESCORT_CHECK"
+WINDOW_ENV = "HARNESS_ESCORT_WINDOW_S"
 
 
 @dataclass
@@ -53,7 +54,8 @@ def new_watch_dir(reports: Path) -> Path:
     return path
 
 
-def features_judge(run_dir: Path, features_dir: Path, policy: Policy) -> Judge:
+def features_judge(run_dir: Path, features_dir: Path, policy: Policy,
+                   window_s: float) -> Judge:
     """Each check: pytest over features/escort with the watch's run directory and the check's
     index in the environment; its criteria land in checks/NNNN/ (with Allure results)."""
 
@@ -64,7 +66,8 @@ def features_judge(run_dir: Path, features_dir: Path, policy: Policy) -> Judge:
         check_dir.mkdir(parents=True)
         code = run_features(RunDir(check_dir), features_dir, target=None, offline=False,
                             selected=("escort",), log_name="features.log",
-                            env_extra={RUN_DIR_ENV: str(run_dir), CHECK_ENV: str(check)})
+                            env_extra={RUN_DIR_ENV: str(run_dir), CHECK_ENV: str(check),
+                                       WINDOW_ENV: f"{window_s:g}"})
         try:
             criteria = read_criteria(check_dir / CRITERIA_FILE)
             plan = read_plan(check_dir / PLAN_FILE)

@@ -9,6 +9,7 @@ INCONCLUSIVE, with that reason in the message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from harness.errors import EvidenceError
 from harness.escort.evidence import EscortEvidence
@@ -32,7 +33,7 @@ def availability_gate(evidence: EscortEvidence, min_percent: float,
 
     def gate() -> Outcome:
         requests = evidence.measure("purchase_requests").value
-        common = dict(threshold=min_percent, comparator=Comparator.GE, unit="%",
+        common: dict[str, Any] = dict(threshold=min_percent, comparator=Comparator.GE, unit="%",
                       n=round(requests), evidence=(evidence.source,))
         if requests < min_requests:
             return Outcome.inconclusive(

@@ -50,7 +50,7 @@ class EscortState:
 
     @property
     def planned(self) -> int:
-        return max(1, int(round(self.window_s / self.interval_s)))
+        return max(1, round(self.window_s / self.interval_s))
 
     @property
     def next_check(self) -> int:

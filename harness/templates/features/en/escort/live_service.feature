@@ -29,3 +29,7 @@ Feature: The 72-hour escort: the launched store keeps serving buyers
 {% for step, seconds in escort_steps %}
       | {{ step }} | {{ seconds }} |
 {% endfor %}
+
+  @blocker
+  Scenario: The error budget is not burning fast
+    Then the error budget of 99.9 % availability does not burn at the multiwindow alert rates, scaled to the watch window

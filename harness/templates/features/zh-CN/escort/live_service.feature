@@ -29,3 +29,7 @@
 {% for step, seconds in escort_steps %}
       | {{ step }} | {{ seconds }} |
 {% endfor %}
+
+  @blocker
+  场景: 错误预算没有快速燃烧
+    那么 99.9%可用性的错误预算没有按多窗口告警速率燃烧（按护航期缩放）
