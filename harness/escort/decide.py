@@ -151,8 +151,9 @@ def combine(results: Sequence[CheckResult], planned: int) -> Combined:
                         tuple(f"check {first.check}: ROLLBACK: {r.criterion}: {r.message}"
                               for r in first.reasons))
     unknown = [r for r in results if r.decision is CheckDecision.INCONCLUSIVE]
-    reasons = [f"check {r.check}: INCONCLUSIVE: {x.criterion}: {x.message}"
-               for r in unknown for x in r.reasons[:3]]
+    reasons = [f"check {r.check}: INCONCLUSIVE: " + ("; ".join(
+        f"{x.criterion}: {x.message}" for x in r.reasons[:3]) or "no reason recorded")
+        for r in unknown]
     if len(results) < planned:
         reasons.append(f"only {len(results)} of the {planned} planned checks were made: the "
                        "window was not watched to its end")
