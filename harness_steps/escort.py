@@ -16,6 +16,7 @@ from pytest_bdd import given, parsers, then
 from harness.escort.comparisons import burn_gate, gray_gate
 from harness.escort.criteria import availability_gate, p95_gate, zero_count_gate
 from harness.escort.evidence import EscortEvidence, read_escort_evidence
+from harness.escort.voice import category_jump_gate, complaint_ratio_gate
 from harness.pytest_plugin import RecordCriterion
 
 # what these steps read, for `harness steps`
@@ -100,3 +101,19 @@ def gray_conversion(escort: EscortEvidence, alpha: float,
                     "anytime-valid test at alpha {alpha:g}"))
 def gray_errors(escort: EscortEvidence, alpha: float, record_criterion: RecordCriterion) -> None:
     record_criterion(gray_gate(escort, "errors", alpha))
+
+
+@then(parsers.parse("截至本次检查，投诉不超过已出保单的{percent:g}%，至少{n:d}张保单才评判超标"))
+@then(parsers.parse("the complaints so far are at most {percent:g} % of the policies issued so "
+                    "far, judged above it on {n:d} policies or more"))
+def complaint_ratio(escort: EscortEvidence, percent: float, n: int, harness_run_dir: Path,
+                    record_criterion: RecordCriterion) -> None:
+    record_criterion(complaint_ratio_gate(escort, escort_run_dir(harness_run_dir), percent, n))
+
+
+@then(parsers.parse("没有哪类投诉比之前的区间突然增多（α = {alpha:g}）"))
+@then(parsers.parse("no complaint category jumps against the previous intervals at alpha "
+                    "{alpha:g}"))
+def complaint_jumps(escort: EscortEvidence, alpha: float, harness_run_dir: Path,
+                    record_criterion: RecordCriterion) -> None:
+    record_criterion(category_jump_gate(escort, escort_run_dir(harness_run_dir), alpha))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.cli.acceptance import run_features
-from harness.errors import ConfigError, EvidenceError
+from harness.errors import ConfigError, EvidenceError, HarnessError
 from harness.escort.decide import CheckResult, judge_check
+from harness.escort.evidence import COMPLAINTS_FILE, ESCORT_DIR
 from harness.escort.loop import Collector, Judge
 from harness.escort.state import EscortState, parse_duration
 from harness.model import Source
@@ -80,7 +82,56 @@ def features_judge(run_dir: Path, features_dir: Path, policy: Policy,
     return judge
 
 
-def prometheus_collector(url: str, project: Project, run_dir: Path) -> Collector:
+def complaints_reader(project: Project, run_dir: Path,
+                      demo_source: tuple[str, str] | None) -> Any:
+    """A function (check, start, end) appending that window's complaints to
+    raw/escort/complaints.jsonl; None when no source is configured (the criteria then say so).
+    """
+    from harness_watch.complaints import (
+        ComplaintSource,
+        failed_window,
+        read_events,
+        window_counts,
+    )
+
+    settings = project.settings
+    location, query = settings.text("escort.complaints"), settings.text("escort.complaints_query")
+    if not location and demo_source is not None:
+        location, query = demo_source
+    if not location:
+        return None
+    table = settings.text("escort.complaints_table")
+    if "://" in location and not query and table:
+        query = f"select * from {table}"
+    if "://" not in location:
+        location = str((project.root / location).resolve())
+    source = ComplaintSource.of(location, query or None)
+    path = run_dir / ESCORT_DIR / COMPLAINTS_FILE
+
+    def read(check: int, start: float, end: float) -> None:
+        try:
+            window = window_counts(read_events(source, start, end), start, end, check,
+                                   source.describe())
+        except HarnessError as exc:
+            window = failed_window(check, start, end, source.describe(), str(exc))
+        except Exception as exc:  # any driver or file error: no data, said
+            window = failed_window(check, start, end, source.describe(),
+                                   f"{type(exc).__name__}: {exc}")
+        append_text(path, window.to_json() + "\n")
+
+    return read
+
+
+def append_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def prometheus_collector(url: str, project: Project, run_dir: Path,
+                         demo_complaints: tuple[str, str] | None = None) -> Collector:
     from harness_watch.collect import collect_check
 
     settings = project.settings
@@ -92,7 +143,11 @@ def prometheus_collector(url: str, project: Project, run_dir: Path) -> Collector
     cohorts = tuple(settings.get("escort.cohorts"))
     steps = tuple(settings.get("escort.steps"))
 
+    complaints = complaints_reader(project, run_dir, demo_complaints)
+
     def collect(check: int, at: float, window_s: float) -> Sequence[EscortSample]:
+        if complaints is not None:
+            complaints(check, at - window_s, at)
         return collect_check(url, check, at, window_s, queries, cohorts, steps)
 
     return collect

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from harness.escort.decide import CheckDecision, CheckResult
-from harness.escort.evidence import ESCORT_DIR, SAMPLES_FILE
+from harness.escort.evidence import COMPLAINTS_FILE, ESCORT_DIR, SAMPLES_FILE
 from harness.escort.hook import RollbackHook, call_hook
 from harness.escort.state import EscortState, HookState, save_state
 from harness_contract.escort import EscortSample
@@ -50,19 +50,21 @@ def samples_path(run_dir: Path) -> Path:
 
 
 def forget_unjudged(run_dir: Path, next_check: int) -> int:
-    """Drop the lines of checks not yet in the state (a watch killed between collecting and
-    saving): they are asked again. Returns how many lines were dropped."""
-    path = samples_path(run_dir)
-    if not path.is_file():
-        return 0
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if _check_of(line) < next_check]
-    if len(kept) == len(lines):
-        return 0
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(kept), encoding="utf-8")
-    tmp.replace(path)
-    return len(lines) - len(kept)
+    """Drop the lines (samples, complaint windows) of checks not yet in the state (a watch
+    killed between collecting and saving): they are asked again. Returns how many."""
+    dropped = 0
+    for path in (samples_path(run_dir), run_dir / ESCORT_DIR / COMPLAINTS_FILE):
+        if not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if _check_of(line) < next_check]
+        if len(kept) == len(lines):
+            continue
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("".join(kept), encoding="utf-8")
+        tmp.replace(path)
+        dropped += len(lines) - len(kept)
+    return dropped
 
 
 def _check_of(line: str) -> int:
