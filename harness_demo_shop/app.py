@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from harness_demo_shop import routes_api, routes_pages
+from harness_demo_shop import complaints, metrics_asgi, routes_api, routes_pages
 from harness_demo_shop.errors import Invalid, ShopError
 from harness_demo_shop.hot_path import HotPath
 from harness_demo_shop.journey import now_ms
@@ -165,6 +165,10 @@ def create_app(settings: Settings | None = None) -> ShopApp:
     app.state.shop = shop
     app.router.routes.extend(routes_api.ROUTES)
     app.router.routes.extend(routes_pages.ROUTES)
+    app.router.routes.extend(complaints.ROUTES)
+    if shop.metrics.enabled:
+        app.router.routes.extend(metrics_asgi.ROUTES)
+        metrics_asgi.label_routes(app.router.routes)
     app.add_exception_handler(ShopError, _shop_error)
     app.add_exception_handler(HTTPException, _http_error)
     if settings.variant == "slow":
@@ -172,4 +176,7 @@ def create_app(settings: Settings | None = None) -> ShopApp:
     else:
         app.hot_path = HotPath(shop, partial(answer_unexpected, shop))
     app.add_middleware(CatchAll, shop=shop)
+    if shop.metrics.enabled:  # outermost: it sees the catch-all's 500s too
+        app.add_middleware(metrics_asgi.RequestMetrics, metrics=shop.metrics,
+                           gray_percent=settings.gray_percent)
     return app

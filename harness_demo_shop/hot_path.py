@@ -7,11 +7,14 @@ itself. The hot path takes exactly the requests those routes would take (POST, `
 one non-empty path segment, no root path) and hands everything else to FastAPI. It answers as
 the routes do: the same step functions (`routes_api.STEPS`), the same JSON body, status and
 headers, shop errors as the JSON error answer, and anything unexpected through the same
-catch-all (`on_unexpected`, a generic 500 and a `server_error` event).
+catch-all (`on_unexpected`, a generic 500 and a `server_error` event). It counts each request in
+the shop's metrics as FastAPI's path would (`harness_demo_shop.metrics`): route template, status,
+the journey's cohort, the step's latency.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,6 +22,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from harness_demo_shop.errors import Invalid, ShopError
+from harness_demo_shop.metrics import current_cohort, reset_cohort
 from harness_demo_shop.routes_api import (
     STEPS,
     Step,
@@ -33,6 +37,9 @@ from harness_demo_shop.shop import Shop
 OnUnexpected = Callable[[Scope, Receive, Send, bool], Awaitable[None]]
 JOURNEYS = "/api/journeys"
 JSON_TYPE = (b"content-type", b"application/json")
+# the metrics' (route template, step) of each step's path ending; "" is POST /api/journeys
+_LABELS = {"": (JOURNEYS, "start")} | {
+    name: (f"{JOURNEYS}/{{jid}}/{name}", name) for name in STEPS}
 
 
 def _declared_length(scope: Scope) -> str:
@@ -77,7 +84,9 @@ class HotPath:
 
     async def serve(self, step: Step, jid: str, scope: Scope, receive: Receive,
                     send: Send) -> None:
-        started = False
+        started, status = False, 500
+        begin = time.perf_counter()
+        reset_cohort()
         try:
             status, answer = await self._answer(step, jid, scope, receive)
             body = json_body(answer)
@@ -86,7 +95,13 @@ class HotPath:
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
         except Exception:
+            status = 500
             await self.on_unexpected(scope, receive, send, started)
+        metrics = self.shop.metrics
+        if metrics.enabled:
+            route, name = _LABELS[scope["path"].rpartition("/")[2] if jid else ""]
+            metrics.request(route, "POST", status, current_cohort(), name,
+                            time.perf_counter() - begin)
 
     async def _answer(self, step: Step, jid: str, scope: Scope,
                       receive: Receive) -> tuple[int, dict[str, Any]]:

@@ -22,6 +22,7 @@ from harness_demo_shop.catalog import PRODUCTS, Product, find_product
 from harness_demo_shop.cohort import GRAY, assign_cohort, is_valid_visitor_id
 from harness_demo_shop.errors import BadRequest, Conflict, Invalid, NotFound
 from harness_demo_shop.health import Question, is_declined, questions_for, validate_answers
+from harness_demo_shop.metrics import NoMetrics, note_cohort
 from harness_demo_shop.rating import age_band, premium_fen
 from harness_demo_shop.settings import Settings
 from harness_demo_shop.storage import Row, StaleJourney, Store
@@ -60,9 +61,11 @@ class Move:
 
 
 class JourneyService:
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, metrics: NoMetrics | None = None
+                 ) -> None:
         self.store = store
         self.settings = settings
+        self.metrics = metrics or NoMetrics()
 
     # --- lookups -----------------------------------------------------------------------------
     def product(self, code: str) -> Product:
@@ -75,10 +78,13 @@ class JourneyService:
         journey = self.store.get_journey(journey_id) if _JOURNEY_ID.match(journey_id) else None
         if journey is None:
             raise NotFound("没有找到这个投保流程，请从产品页重新开始", "journey_id")
+        note_cohort(journey["cohort"])
         return journey
 
     def cohort_of(self, visitor_id: str) -> str:
-        return assign_cohort(visitor_id, self.settings.gray_percent)
+        cohort = assign_cohort(visitor_id, self.settings.gray_percent)
+        note_cohort(cohort)
+        return cohort
 
     def questions(self, journey: Mapping[str, Any]) -> tuple[Question, ...]:
         gray_bug = self.settings.variant == "gray-regression" and journey["cohort"] == GRAY
@@ -205,6 +211,7 @@ class JourneyService:
         ts = now_ms()
         events = [event_row(journey, "health_submit", ts)]
         if errors:
+            self.metrics.health_error(journey["product"], journey["cohort"])
             events.append(event_row(journey, "health_error", ts))
             if present_next:
                 events.append(event_row(journey, "health_view", ts))
@@ -245,6 +252,7 @@ class JourneyService:
             "premium_fen": quote["premium_fen"],
         }
         nxt = await self._move(journey, "application", events, present_next, values, quote)
+        self.metrics.quote(product.code, journey["cohort"])
         return Move(nxt, {"quote_id": quote["quote_id"], "premium_fen": quote["premium_fen"]})
 
     @staticmethod

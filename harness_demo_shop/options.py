@@ -31,6 +31,12 @@ class ServerOptions:
     log_level: str = "warning"
     access_log: bool = False
     ready_file: str | None = None
+    metrics: bool = True
+    metrics_dir: str | None = None
+    degrade_after_s: float = 180.0
+    degrade_payment_fail_percent: float = 20.0
+    degrade_lost_percent: float = 5.0
+    started_at_s: float = 0.0  # set by the server as it starts: the degrade clock's zero
 
     def addresses(self) -> list[tuple[str, int]]:
         """Every (host, port) to listen on: --host/--port first, then each --listen."""
@@ -80,6 +86,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         choices=["critical", "error", "warning", "info", "debug"])
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument("--ready-file", help=argparse.SUPPRESS)
+    parser.add_argument("--no-metrics", dest="metrics", action="store_false",
+                        help="do not export Prometheus metrics at /metrics")
+    parser.add_argument("--metrics-dir", help="folder for the workers' metric files "
+                        "(prometheus_client multiprocess mode; default: a temporary folder)")
+    parser.add_argument("--degrade-after-s", type=float, default=180.0,
+                        help="degrade-after variant: seconds of good service before it degrades")
+    parser.add_argument("--degrade-payment-fail-percent", type=float, default=20.0,
+                        help="degrade-after variant: share of payments that fail once degraded")
+    parser.add_argument("--degrade-lost-percent", type=float, default=5.0,
+                        help="degrade-after variant: share of paid purchases left without a "
+                        "policy once degraded")
 
 
 def options_from(args: argparse.Namespace) -> ServerOptions:
@@ -89,7 +106,10 @@ def options_from(args: argparse.Namespace) -> ServerOptions:
         workers=args.workers, gray_percent=args.gray_percent, db_url=args.db_url,
         reset_db=args.reset_db, allow_non_local=args.allow_non_local,
         slow_ms_per_request=args.slow_ms_per_request, log_level=args.log_level,
-        access_log=args.access_log, ready_file=args.ready_file,
+        access_log=args.access_log, ready_file=args.ready_file, metrics=args.metrics,
+        metrics_dir=args.metrics_dir, degrade_after_s=args.degrade_after_s,
+        degrade_payment_fail_percent=args.degrade_payment_fail_percent,
+        degrade_lost_percent=args.degrade_lost_percent,
     )
     check(options)
     return options
@@ -100,6 +120,12 @@ def check(options: ServerOptions) -> None:
         raise OptionError(f"--workers must be within 1..64, got {options.workers}")
     if not 0 <= options.gray_percent <= 100:
         raise OptionError(f"--gray-percent must be within 0..100, got {options.gray_percent}")
+    for flag, value in (("--degrade-payment-fail-percent", options.degrade_payment_fail_percent),
+                        ("--degrade-lost-percent", options.degrade_lost_percent)):
+        if not 0 <= value <= 100:
+            raise OptionError(f"{flag} must be within 0..100, got {value}")
+    if options.degrade_after_s < 0:
+        raise OptionError(f"--degrade-after-s must be >= 0, got {options.degrade_after_s}")
     for host, port in options.addresses():
         if not 0 <= port <= 65535:
             raise OptionError(f"port {port} of {host} is out of range 0..65535")

@@ -8,6 +8,11 @@ Deliberate defects (selected by a stable hash of the journey id, so they reprodu
 - lost-policies: ~2% of payments issue no policy (the buyer is still told a number), ~2% are
   recorded twice under a derived key and get two policies: a simulated race in policy issue.
 - gray-regression: ~30% of gray-cohort journeys fail at payment with a channel error (502).
+- degrade-after: good until `degrade_after_s` after the shop started; then a share of payments
+  fail with a channel error (502) and a share of paid purchases get no policy, as lost-policies.
+
+Every new charge is counted in the shop's metrics (success, its quote and amount, the policies
+it issued); a replay answers from the first payment and counts nothing.
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ class PaymentService:
         self.journeys = journeys
         self.store = journeys.store
         self.variant = journeys.settings.variant
+        self.settings = journeys.settings
+        self.metrics = journeys.metrics
 
     async def pay(self, journey_id: str, idempotency_key: object, amount_fen: object) -> Receipt:
         """Charge the quoted premium once and issue the policy; replays answer the same."""
@@ -86,16 +93,32 @@ class PaymentService:
         if amount_fen != premium:
             raise Invalid({"amount_fen": f"支付金额与报价不符：应付{premium}分"})
         await self._fail_gray_regression(journey)
+        await self._fail_degraded(journey)
         return await self._charge(journey, idempotency_key, premium)
 
     async def _fail_gray_regression(self, journey: Mapping[str, Any]) -> None:
         if self.variant != "gray-regression" or journey["cohort"] != GRAY:
             return
         if bucket_of("pay:" + journey["journey_id"], 100) < GRAY_PAYMENT_FAILURE_PERCENT:
-            await self.store.add_events([event_row(journey, "server_error", now_ms())])
-            raise PaymentFailed("支付渠道繁忙，支付未成功，请稍后再试", "payment")
+            await self._fail(journey)
+
+    async def _fail_degraded(self, journey: Mapping[str, Any]) -> None:
+        share = self.settings.degrade_payment_fail_percent
+        if self.settings.degraded() and \
+                bucket_of("degrade-pay:" + journey["journey_id"], 10_000) < share * 100:
+            await self._fail(journey)
+
+    async def _fail(self, journey: Mapping[str, Any]) -> None:
+        """The payment channel refuses: a server_error event, a failed payment, a 502."""
+        self.metrics.payment(journey["product"], journey["cohort"], "failed")
+        await self.store.add_events([event_row(journey, "server_error", now_ms())])
+        raise PaymentFailed("支付渠道繁忙，支付未成功，请稍后再试", "payment")
 
     def _defect(self, journey_id: str) -> str | None:
+        if self.settings.degraded():
+            share = self.settings.degrade_lost_percent
+            return "lost" if bucket_of("degrade-policy:" + journey_id, 10_000) < share * 100 \
+                else None
         if self.variant != "lost-policies":
             return None
         bucket = bucket_of("policy:" + journey_id, 100)
@@ -135,6 +158,10 @@ class PaymentService:
             await self.store.record_payment(jid, payment_rows, policy_rows, events, ts)
         except (DuplicatePayment, StaleJourney):
             return self._replay(jid, key)
+        for row in payment_rows:
+            issued = sum(1 for p in policy_rows if p["payment_id"] == row["payment_id"])
+            self.metrics.charged(journey["product"], journey["cohort"], journey["premium_fen"],
+                                 row["charged_fen"], issued)
         return _receipt(payment)
 
     def _replay(self, journey_id: str, key: str) -> Receipt:

@@ -1,4 +1,5 @@
-"""Tables of the shop (SQLAlchemy Core): journeys, quotes, payments, policies, funnel events.
+"""Tables of the shop (SQLAlchemy Core): journeys, quotes, payments, policies, funnel events,
+complaints.
 
 The UNIQUE constraints are the last line of defence of payment idempotency: one payment per
 idempotency key and one policy per payment, whatever the application code does.
@@ -95,3 +96,16 @@ events = Table(
 )
 
 Index("ix_events_ts", events.c.ts_ms)
+
+complaints = Table(
+    "complaints",  # the complaint form (the voice of the customer the escort reads)
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("complaint_id", String(32), nullable=False, unique=True),
+    Column("time", String(24), nullable=False),  # ISO 8601 UTC, ms: 2026-12-01T10:30:00.123Z
+    Column("ts_ms", BigInteger, nullable=False, index=True),
+    Column("category", String(16), nullable=False),
+    Column("policy_id", String(32)),  # the policy number or order (journey) id, if given
+    Column("text", String(500), nullable=False),
+    Column("cohort", String(8), nullable=False),
+)

@@ -13,39 +13,29 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import logging
 import os
-import resource
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
+from harness_demo_shop.metrics import prepare_metrics_dir
 from harness_demo_shop.options import OptionError, ServerOptions, add_arguments, options_from
 from harness_demo_shop.settings import Settings
+from harness_demo_shop.worker_tuning import freeze_garbage_collector, raise_open_file_limit
 
 BACKLOG = 4096
 KEEP_ALIVE_S = 75
-# gc.freeze() this often in each worker: see freeze_garbage_collector
-GC_FREEZE_EVERY_S = 5.0
 CHECKPOINT_EVERY_S = 1.0
 log = logging.getLogger("harness_demo_shop.server")
-
-
-def raise_open_file_limit() -> int:
-    """Raise this process's soft RLIMIT_NOFILE to the hard limit; return the new soft limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or soft < hard:
-        target = hard if hard != resource.RLIM_INFINITY else max(soft, 1_048_576)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 def _bind(host: str, port: int, reuse_port: bool) -> socket.socket:
@@ -97,7 +87,12 @@ def urls_of(sockets: Sequence[socket.socket]) -> list[str]:
 def settings_of(options: ServerOptions) -> Settings:
     return Settings(variant=options.variant, gray_percent=options.gray_percent,
                     db_url=options.db_url, slow_ms_per_request=options.slow_ms_per_request,
-                    sqlite_autocheckpoint=False)  # the master checkpoints (see _wait)
+                    sqlite_autocheckpoint=False,  # the master checkpoints (see _wait)
+                    metrics=options.metrics, metrics_dir=options.metrics_dir,
+                    started_at_s=options.started_at_s or time.time(),
+                    degrade_after_s=options.degrade_after_s,
+                    degrade_payment_fail_percent=options.degrade_payment_fail_percent,
+                    degrade_lost_percent=options.degrade_lost_percent)
 
 
 def prepare_database(options: ServerOptions) -> None:
@@ -111,26 +106,6 @@ def prepare_database(options: ServerOptions) -> None:
         store.create_tables()
     finally:
         store.close()
-
-
-def freeze_garbage_collector(every_s: float = GC_FREEZE_EVERY_S,
-                             stop: threading.Event | None = None) -> threading.Thread:
-    """Every `every_s`, move what is alive into CPython's permanent generation (gc.freeze).
-
-    A worker holding ~18,000 keep-alive connections has about a million tracked objects, and a
-    full collection walks them all: a pause of hundreds of milliseconds for every request on
-    that worker, again and again while connections pile up during a load test's ramp. Frozen
-    objects are not walked, so a collection costs what the last seconds allocated. Cycles among
-    frozen objects that die later are never freed: a little memory, in a demo shop."""
-    stopped = stop or threading.Event()
-
-    def loop() -> None:
-        while not stopped.wait(every_s):
-            gc.freeze()
-
-    thread = threading.Thread(target=loop, name="gc-freeze", daemon=True)
-    thread.start()
-    return thread
 
 
 def run_worker(options: ServerOptions, sockets: list[socket.socket]) -> None:
@@ -176,6 +151,16 @@ def serve(options: ServerOptions) -> int:
     stopped on request, 1 when a worker died on its own."""
     logging.basicConfig(level=options.log_level.upper(), stream=sys.stderr)
     prepare_database(options)
+    metrics_dir, made = prepare_metrics_dir(options.metrics, options.metrics_dir)
+    options = replace(options, metrics_dir=metrics_dir, started_at_s=time.time())
+    try:
+        return _serve(options)
+    finally:
+        if made and metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _serve(options: ServerOptions) -> int:
     per_worker = bind_sockets(options.addresses(), options.workers)
     urls = urls_of(per_worker[0])
     pids = _fork_workers(options, per_worker)
@@ -198,7 +183,8 @@ def serve(options: ServerOptions) -> int:
 
 def _announce(options: ServerOptions, urls: list[str], pids: list[int]) -> None:
     record = {"urls": urls, "master_pid": os.getpid(), "worker_pids": pids,
-              "variant": options.variant, "workers": options.workers}
+              "variant": options.variant, "workers": options.workers,
+              "metrics_dir": options.metrics_dir, "started_at_s": options.started_at_s}
     if options.ready_file:
         tmp = options.ready_file + ".tmp"
         with open(tmp, "w", encoding="utf-8") as fh:

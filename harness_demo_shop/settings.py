@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from harness_demo_shop.variants import DEFAULT_VARIANT, check_variant
 
@@ -25,8 +26,29 @@ class Settings:
     # False when a separate process checkpoints the SQLite WAL (the server's master does), so
     # that no request ever waits for a checkpoint's fsync
     sqlite_autocheckpoint: bool = True
+    # Prometheus metrics (/metrics); with metrics_dir, prometheus_client's multiprocess mode
+    metrics: bool = True
+    metrics_dir: str | None = None
+    # the degrade-after variant: from started_at_s + degrade_after_s on, this share of payments
+    # fail and this share of paid purchases issue no policy
+    started_at_s: float = field(default_factory=time.time)
+    degrade_after_s: float = 180.0
+    degrade_payment_fail_percent: float = 20.0
+    degrade_lost_percent: float = 5.0
 
     def __post_init__(self) -> None:
         check_variant(self.variant)
         if not 0.0 <= self.gray_percent <= 100.0:
             raise ValueError(f"gray_percent must be within 0..100, got {self.gray_percent}")
+        for name in ("degrade_payment_fail_percent", "degrade_lost_percent"):
+            if not 0.0 <= getattr(self, name) <= 100.0:
+                raise ValueError(f"{name} must be within 0..100, got {getattr(self, name)}")
+        if self.degrade_after_s < 0:
+            raise ValueError(f"degrade_after_s must be >= 0, got {self.degrade_after_s}")
+
+    def degraded(self, now_s: float | None = None) -> bool:
+        """True once the degrade-after variant has started to degrade."""
+        if self.variant != "degrade-after":
+            return False
+        now = time.time() if now_s is None else now_s
+        return now >= self.started_at_s + self.degrade_after_s

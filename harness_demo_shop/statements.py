@@ -14,7 +14,14 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
-from harness_demo_shop.schema import applications, events, payments, policies, quotes
+from harness_demo_shop.schema import (
+    applications,
+    complaints,
+    events,
+    payments,
+    policies,
+    quotes,
+)
 
 AUTOINCREMENT_KEYS = ("seq", "id")  # applications.seq, events.id: assigned by the database
 
@@ -41,6 +48,7 @@ class Statements:
         self.insert_payment = self._compile(_insert(payments))
         self.insert_policy = self._compile(_insert(policies))
         self.insert_event = self._compile(_insert(events))
+        self.insert_complaint = self._compile(_insert(complaints))
         self.journey_by_id = self._compile(_by(applications, "journey_id"))
         self.payment_by_key = self._compile(_by(payments, "idempotency_key"))
         self.first_payment_of = self._compile(_by(payments, "journey_id", "created_ms"))

@@ -238,6 +238,10 @@ class Store:
 
         await self.writes.run(write)
 
+    async def add_complaint(self, row: Values) -> None:
+        sql = self.sql.insert_complaint
+        await self.writes.run(lambda cursor: cursor.execute(sql, row))
+
     async def surrender_policy(self, policy_number: str, now_ms: int) -> bool:
         """Mark an active policy surrendered; False if it was not active."""
         params = {"key": policy_number, "ts": now_ms, "from_status": "active",

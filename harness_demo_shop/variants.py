@@ -19,6 +19,9 @@ VARIANTS: dict[str, str] = {
     "fails the no-preselection rule (features/regulation)",
     "gray-regression": "the gray cohort gets an extra mandatory health question and ~30% of its "
     "payments fail: fails the gray-release comparison",
+    "degrade-after": "good for --degrade-after-s seconds (default 180), then a share of payments "
+    "fail (--degrade-payment-fail-percent, 20) and of paid purchases get no policy "
+    "(--degrade-lost-percent, 5): an escort watch goes CONTINUE -> ROLLBACK",
 }
 
 DEFAULT_VARIANT = "good"
