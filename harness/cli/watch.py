@@ -167,6 +167,8 @@ def _started(run_dir: Path, state: EscortState, url: str, wiring: Wiring) -> Esc
     settings["target"] = mask_url(url)
     settings["demo"] = wiring.demo_info
     state = replace(state, settings=settings)
+    if not state.checks and not state.resumed:  # the first interval starts with the data
+        state = replace(state, started=dt.datetime.now(dt.UTC).timestamp())
     save_state(run_dir, state)
     return state
 

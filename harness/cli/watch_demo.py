@@ -22,11 +22,16 @@ from harness.errors import ToolError
 
 PIDS_FILE = "pids.json"
 GRAY_PERCENT = 50.0
+TRAFFIC_RATE = 3.0  # purchases per second (each is ~6 requests)
+# the demo shop's complaint form writes this table (harness_demo_shop.schema.complaints)
+COMPLAINTS_QUERY = ("SELECT ts_ms / 1000.0 AS time, category, policy_id AS order_or_policy_id, "
+                    "text FROM complaints WHERE ts_ms > :start * 1000 AND ts_ms <= :end * 1000")
 
 
 @contextlib.contextmanager
 def demo_stack(workdir: Path, variant: str, degrade_after_s: float | None,
-               scrape_interval_s: float, info: dict[str, Any]) -> Iterator[str]:
+               scrape_interval_s: float, duration_s: float, info: dict[str, Any],
+               rate_per_s: float = TRAFFIC_RATE) -> Iterator[str]:
     from harness_watch.traffic import start_traffic
 
     from harness_demo_shop.server import start_in_background
@@ -47,13 +52,15 @@ def demo_stack(workdir: Path, variant: str, degrade_after_s: float | None,
         netloc = urlsplit(str(shop.url)).netloc
         prometheus = start_prometheus(workdir / "prometheus", [netloc], scrape_interval_s)
         stack.callback(prometheus.stop)
-        traffic = start_traffic(str(shop.url), workdir / "traffic")
+        traffic = start_traffic(str(shop.url), rate_per_s, min(duration_s, 4 * 86_400.0))
         stack.callback(traffic.stop)
-        info.update({"variant": variant, "shop": str(shop.url), "gray_percent": GRAY_PERCENT,
+        info.update({"complaints_source": f"sqlite:///{workdir / 'shop.db'}",
+                     "complaints_query": COMPLAINTS_QUERY, "traffic_per_s": rate_per_s,
+                     "variant": variant, "shop": str(shop.url), "gray_percent": GRAY_PERCENT,
                      "degrade_after_s": degrade_after_s, "prometheus": prometheus.url,
                      "prometheus_binary": prometheus.binary,
                      "prometheus_version": prometheus.version})
-        _write_pids(workdir, [_pid(shop), prometheus.pid, _pid(traffic)])
+        _write_pids(workdir, [_pid(shop), prometheus.pid])
         print(f"demo: shop {shop.url} (variant {variant}), Prometheus {prometheus.binary} "
               f"{prometheus.version} on {prometheus.url}, visitors running", flush=True)
         problem = prometheus.wait_scraped()

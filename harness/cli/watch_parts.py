@@ -169,8 +169,8 @@ def demo_or_prometheus(wiring: Wiring) -> Iterator[str]:
 
     after = parse_duration(wiring.degrade_after, "--degrade-after") \
         if wiring.degrade_after else None
-    with demo_stack(wiring.run_dir / DEMO_DIR, wiring.variant or "good", after,
-                    float(parse_duration(settings.text("escort.scrape_interval"),
-                                         "[escort] scrape_interval")),
-                    wiring.demo_info) as demo_url:
+    scrape = parse_duration(settings.text("escort.scrape_interval"), "[escort] scrape_interval")
+    left = wiring.state.due(wiring.state.planned - 1) - dt.datetime.now(dt.UTC).timestamp()
+    with demo_stack(wiring.run_dir / DEMO_DIR, wiring.variant or "good", after, scrape,
+                    max(60.0, left + 120.0), wiring.demo_info) as demo_url:
         yield demo_url

@@ -39,11 +39,13 @@ def availability_gate(evidence: EscortEvidence, min_percent: float,
             return Outcome.inconclusive(
                 f"too little traffic: {requests:,.0f} purchase requests in the interval, "
                 f"at least {min_requests:,} needed to judge availability", **common)
-        errors = evidence.measure("purchase_errors").value
+        measured = evidence.measure("purchase_errors")
+        errors = measured.value
         percent = 100.0 * (1.0 - min(errors, requests) / requests)
         status = Status.PASSED if Comparator.GE.holds(percent, min_percent) else Status.FAILED
         return Outcome(status, f"{percent:.3f} % of {requests:,.0f} purchase requests "
-                               f"succeeded ({errors:,.0f} failed with 5xx); "
+                               f"succeeded ({errors:,.0f} failed with 5xx"
+                               f"{'; ' + measured.inferred if measured.inferred else ''}); "
                                f"{'at least' if status is Status.PASSED else 'below'} "
                                f"{min_percent:g} %", observed=round(percent, 4),
                        details={"requests": requests, "errors": errors}, **common)
@@ -71,10 +73,12 @@ def zero_count_gate(evidence: EscortEvidence, quantity: str, what: str,
     """A count that must stay at `allowed` (0): payments without a policy, premium mismatches."""
 
     def gate() -> Outcome:
-        count = evidence.measure(quantity).value
+        measured = evidence.measure(quantity)
+        count = measured.value
         ok = Comparator.LE.holds(count, allowed)
+        note = f"; {measured.inferred}" if measured.inferred else ""
         return Outcome(Status.PASSED if ok else Status.FAILED,
-                       f"{count:,.0f} {what} in the interval (allowed: {allowed})",
+                       f"{count:,.0f} {what} in the interval (allowed: {allowed}{note})",
                        observed=round(count, 3), threshold=allowed, comparator=Comparator.LE,
                        unit="count", evidence=(evidence.source,))
 

@@ -21,6 +21,12 @@ SAMPLES_FILE = "samples.jsonl"
 COMPLAINTS_FILE = "complaints.jsonl"
 WHOLE_STORE = "all"
 _HINT = "the watch did not collect any sample yet (see escort.log)"
+# A counter of bad events whose series was never created (prometheus_client makes a labelled
+# series on its first increment) answers "no series" while nothing bad has happened. Such a
+# count is read as 0 only when the store's counter of the same events answered with data in
+# the same check and cohort (the store is exporting and counting); otherwise it stays no data.
+ZERO_WHEN_ABSENT = {"purchase_errors": "purchase_requests", "paid_without_policy": "payments",
+                    "premium_mismatches": "payments", "health_errors": "quotes"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class Measure:
 
     value: float
     sample: EscortSample
+    inferred: str = ""  # why a value without a series was read as 0 (ZERO_WHEN_ABSENT)
 
 
 @dataclass(frozen=True)
@@ -67,12 +74,23 @@ class EscortEvidence:
         if sample.error is not None:
             raise EvidenceError(f"check {sample.check}: {quantity} could not be asked: "
                                 f"{sample.error}", path=self.source)
+        base = ZERO_WHEN_ABSENT.get(quantity)
+        if sample.value is None and base is not None and self._answered(base, cohort, step,
+                                                                         sample.check):
+            return Measure(0.0, sample, inferred=f"no {quantity} series while {base} has data:"
+                                                 " the store counted none")
         if sample.value is None:
             raise EvidenceError(f"check {sample.check}: no data for {quantity}"
                                 + (f" of step {sample.step!r}" if sample.step else "")
                                 + f" ({sample.cohort}): the query returned no series "
                                 f"({sample.query})", path=self.source)
         return Measure(sample.value, sample)
+
+    def _answered(self, quantity: str, cohort: str, step: str | None, check: int) -> bool:
+        try:
+            return self.measure(quantity, cohort, step, check).value > 0
+        except EvidenceError:
+            return False
 
     def cumulative(self, quantity: str, cohort: str) -> list[tuple[int, float]]:
         """(check, running total) of a per-interval count over every check up to this one;

@@ -33,9 +33,13 @@ def test_availability_passes_fails_and_needs_traffic() -> None:
 
 
 def test_no_data_and_unreachable_are_inconclusive_never_zero() -> None:
-    none = zero_count_gate(evidence(samples(0, {"paid_without_policy": None})),
+    none = zero_count_gate(evidence(samples(0, {"paid_without_policy": None, "payments": None})),
                            "paid_without_policy", "payments without a policy")
     assert none.status is Status.INCONCLUSIVE and "no data" in none.message
+    # a bad-event counter never incremented has no series: 0 only while payments answered
+    unborn = zero_count_gate(evidence(samples(0, {"paid_without_policy": None})),
+                             "paid_without_policy", "payments without a policy")
+    assert unborn.status is Status.PASSED and "the store counted none" in unborn.message
     down = samples(0, error="Prometheus at http://127.0.0.1:9/ is unreachable: refused")
     out = p95_gate(evidence(down), "pay", 3.0)
     assert out.status is Status.INCONCLUSIVE and "unreachable" in out.message
