@@ -110,9 +110,11 @@ def gray_gate(evidence: EscortEvidence, metric: str, alpha: float,
         if result.decision in (BETTER, NO_DIFFERENCE):
             return Outcome(Status.PASSED, f"gray not shown worse: {summary}; {result.reason}",
                            ci=_ci(ci), **common)
-        if result.decision == NOT_ENOUGH and x_a + x_b == 0 and not higher_is_better \
-                and min(n_a, n_b) >= state.min_trials:
-            return Outcome(Status.PASSED, f"no error in either cohort: {summary}", **common)
+        if result.decision == NOT_ENOUGH and min(n_a, n_b) >= state.min_trials and (
+                x_a + x_b == 0 or (x_a == n_a and x_b == n_b)):
+            same = "no event" if x_a + x_b == 0 else "every trial an event"
+            return Outcome(Status.PASSED, f"{same} in both cohorts, the same rate: gray is not "
+                                          f"worse: {summary}", **common)
         return Outcome.inconclusive(f"too little traffic to compare: {summary}; "
                                     f"{result.reason}", **common)
 

@@ -78,7 +78,7 @@ def render_markdown(state: EscortState, combined: Combined) -> str:
               "Each mark is one check, oldest first (✅ passed, ❌ failed, ❔ inconclusive); "
               "the row under the header marks the check's decision.", ""]
     ids = list(dict.fromkeys(cr.id for c in state.checks for cr in c.criteria))
-    lines.append("| criterion | " + " ".join(_DECISION_MARK[c.decision] for c in state.checks)
+    lines.append("| criterion | " + "".join(_DECISION_MARK[c.decision] for c in state.checks)
                  + " | last observed |")
     lines.append("|---|---|---|")
     for cid in ids:
@@ -88,7 +88,8 @@ def render_markdown(state: EscortState, combined: Combined) -> str:
             marks.append(_MARK.get(found.status.value, "·") if found else "·")
             if found is not None and found.outcome.observed is not None:
                 last = f"{found.outcome.observed} {found.outcome.unit}".strip()
-        lines.append(f"| {_cell(cid)} | {''.join(marks)} | {_cell(last)} |")
+        lines.append(f"| {_cell(cid.split(' :: ', 1)[-1])} | {''.join(marks)} | "
+                     f"{_cell(last)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -123,3 +123,11 @@ def test_combine() -> None:
     cancelled = combine([_result(0, go), cancelled_check(1, T0, "SIGTERM")], 3)
     assert cancelled.outcome is EscortOutcome.INCONCLUSIVE and "SIGTERM" in cancelled.reasons[0]
     assert [o.exit_code for o in EscortOutcome] == [0, 1, 3]
+
+
+def test_gray_identical_extremes_pass_but_too_few_trials_do_not() -> None:
+    perfect = [samples(c, {"quotes": 120.0, "policies": 120.0}) for c in range(2)]
+    out = gray_gate(evidence(*perfect), "conversion", 0.05)
+    assert out.status is Status.PASSED and "the same rate" in out.message
+    few = [samples(0, {"quotes": 10.0, "policies": 10.0})]
+    assert gray_gate(evidence(*few), "conversion", 0.05).status is Status.INCONCLUSIVE
