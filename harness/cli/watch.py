@@ -60,6 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", help="demo shop variant, e.g. degrade-after (--demo)")
     parser.add_argument("--degrade-after", metavar="DURATION",
                         help="when the degrade-after variant starts degrading (e.g. 2m)")
+    parser.add_argument("--demo-rate", type=float, metavar="N",
+                        help="purchases per second the demo's visitors make (default 3)")
     parser.add_argument("--window", help="how long to escort (default: [escort] window, 72h)")
     parser.add_argument("--interval", help="time between checks (default: [escort] interval, "
                                            "15m)")
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         return int(combine(state.checks, state.planned).outcome.exit_code)
     history = project_history(project)
     wiring = Wiring(project, run_dir, state, demo=bool(args.demo), variant=args.variant,
-                    degrade_after=args.degrade_after)
+                    degrade_after=args.degrade_after, rate_per_s=args.demo_rate)
     interval = state.interval_s
     settle = (parse_duration(settings.text("escort.settle"), "[escort] settle")
               if settings.text("escort.settle") else min(30.0, interval / 10))
@@ -108,10 +110,14 @@ def run(args: argparse.Namespace) -> int:
         state = _started(run_dir, state, url, wiring)
         print(f"escort {state.run_id}: {state.planned} checks, one every {interval:g} s, "
               f"Prometheus {mask_url(url)}; rollback hook: {hook.describe()}", flush=True)
-        state = run_watch(run_dir, state, prometheus_collector(url, project, run_dir),
+        demo = wiring.demo_info
+        complaints = (str(demo["complaints_source"]), str(demo["complaints_query"])) \
+            if demo.get("complaints_source") else None
+        state = run_watch(run_dir, state,
+                          prometheus_collector(url, project, run_dir, complaints),
                           features_judge(run_dir, project.features_dir, policy,
-                                             state.window_s), hook,
-                          Clock(), _print_check, settle_s=settle)
+                                         state.window_s),
+                          hook, Clock(), _print_check, settle_s=settle)
     cancelled_result = None
     if cancelled.cancelled:
         state = load_state(run_dir) or state  # what was saved before the signal
@@ -203,6 +209,9 @@ def _finish(run_dir: Path, state: EscortState, history: Path, gate: str | None,
     info.update({"finished": finished["at"], "target": state.settings.get("target", "")})
     RunDir(run_dir).write_run_info(info)
     seal_escort(run_dir, history, document, info)
+    if state.hook.status != "idle":
+        print(f"rollback hook {state.hook.status} at check {state.hook.check}: "
+              f"{dict(state.hook.result)}")
     _summary(combined, run_dir)
     return int(combined.outcome.exit_code)
 

@@ -42,6 +42,7 @@ class Wiring:
     demo: bool = False
     variant: str | None = None
     degrade_after: str | None = None
+    rate_per_s: float | None = None
     demo_info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -165,12 +166,13 @@ def demo_or_prometheus(wiring: Wiring) -> Iterator[str]:
     if settings.text("target.url") and not wiring.demo:
         raise ConfigError("no Prometheus to read: set [escort] prometheus (or --prometheus "
                           "URL), or pass --demo to escort the bundled demo shop")
-    from harness.cli.watch_demo import demo_stack
+    from harness.cli.watch_demo import TRAFFIC_RATE, demo_stack
 
     after = parse_duration(wiring.degrade_after, "--degrade-after") \
         if wiring.degrade_after else None
     scrape = parse_duration(settings.text("escort.scrape_interval"), "[escort] scrape_interval")
     left = wiring.state.due(wiring.state.planned - 1) - dt.datetime.now(dt.UTC).timestamp()
     with demo_stack(wiring.run_dir / DEMO_DIR, wiring.variant or "good", after, scrape,
-                    max(60.0, left + 120.0), wiring.demo_info) as demo_url:
+                    max(60.0, left + 120.0), wiring.demo_info,
+                    wiring.rate_per_s or TRAFFIC_RATE) as demo_url:
         yield demo_url
