@@ -118,8 +118,9 @@ def judge_check(check: int, at: float, criteria: Sequence[Criterion],
                                outcome=Outcome.inconclusive(message)))
     verdict = decide([*criteria, *extra], policy, plan=plan, sources=sources)
     by_id = {c.id: c for c in verdict.criteria}
+    ordered = sorted(verdict.reasons, key=lambda cid: cid != SOURCES_ID)  # the cause first
     reasons = tuple(Reason(cid, by_id[cid].status.value, by_id[cid].outcome.message)
-                    for cid in verdict.reasons)
+                    for cid in ordered)
     decision = _FROM_GATE[verdict.decision]
     if decision is CheckDecision.INCONCLUSIVE and not reasons:
         reasons = (Reason(WATCH_FEATURE, Status.INCONCLUSIVE.value,

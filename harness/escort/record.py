@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.record.history import Entry, append_entry, previous_entry, read_history
-from harness.record.manifest import MANIFEST_FILE, write_manifest
+from harness.record.manifest import write_manifest
+from harness.record.seal import record_block
 from harness.writers.json_verdict import HASH_FIELD, content_hash, write_document
 
 ESCORT_JSON = "escort.json"
@@ -48,12 +49,7 @@ def seal_escort(run_dir: Path, history: Path, document: dict[str, Any],
     entries = read_history(history)
     previous = previous_entry(entries, run_dir.name)
     document.pop(HASH_FIELD, None)
-    document["record"] = {
-        "manifest": MANIFEST_FILE, "manifest_sha256": manifest_sha,
-        "previous": ({"run_id": previous.run_id, "record_sha256": previous.record_sha256}
-                     if previous else None),
-        "history": str(history.resolve()),
-    }
+    document["record"] = record_block(manifest_sha, previous, history)
     document[HASH_FIELD] = content_hash(document)
     write_document(document, run_dir / ESCORT_JSON)
     gate = document.get("gate") or {}
