@@ -182,3 +182,25 @@ def test_killed_watch_resumes_losing_and_repeating_no_check(project: Path,
                (run_dir / "raw" / "escort" / "samples.jsonl").read_text().splitlines()]
     per_check = [sum(1 for s in samples if s["check"] == c) for c in range(4)]
     assert len(set(per_check)) == 1, per_check  # no check collected twice
+
+
+def test_sigterm_stops_the_watch_inconclusive_and_it_can_resume(project: Path,
+                                                                 tmp_path: Path) -> None:
+    run_dir = tmp_path / "watch"
+    args = ("--prometheus", "http://127.0.0.1:9", "--window", "10m", "--interval", "5s")
+    watch = _watch(project, "--run-dir", str(run_dir), *args)
+    _wait_checks(run_dir, 1, watch)
+    watch.send_signal(signal.SIGTERM)
+    code, out = _finish(watch)
+    assert code == 3, out
+    doc = _escort(run_dir)
+    assert doc["decision"] == "ESCORT INCONCLUSIVE" and doc["finished"]["cancelled"] == "SIGTERM"
+    assert "cancelled by SIGTERM" in json.dumps(doc["checks"][-1]["reasons"]), out
+    assert doc["checks"][0]["decision"] == "INCONCLUSIVE"  # port 9: unreachable, said
+    assert "unreachable" in doc["checks"][0]["reasons"][0]["message"]
+    made = json.loads((run_dir / "escort-state.json").read_text())["checks"]
+    resumed = _watch(project, "--resume", str(run_dir), *args)
+    _wait_checks(run_dir, len(made) + 1, resumed)  # it goes on from the next check
+    resumed.send_signal(signal.SIGINT)
+    code, out = _finish(resumed)
+    assert code == 3 and "resuming watch" in out, out
