@@ -79,3 +79,19 @@ def test_too_little_traffic_is_inconclusive_not_continue(project: Path, tmp_path
                                                      "quotes": 10.0, "policies": 2.0})])
     assert check.decision is CheckDecision.INCONCLUSIVE
     assert any("too little traffic" in r.message for r in check.reasons), check.summary()
+
+
+def test_the_chinese_escort_features_judge_the_same(tmp_path: Path) -> None:
+    root = tmp_path / "zh"
+    subprocess.run([sys.executable, "-m", "harness", "init", "--example", "demo", "--lang",
+                    "zh-CN", str(root)], check=True, capture_output=True)
+    (root / "complaints.csv").write_text("time,category,text\n", encoding="utf-8")
+    with (root / "harness.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[escort]\ncomplaints = "complaints.csv"\n')
+    [good, lost] = _watch(root, tmp_path / "run",
+                          [samples(0, {"quotes": 1000.0}),
+                           samples(1, {"quotes": 1000.0, "premium_mismatches": 1.0})])
+    assert good.decision is CheckDecision.CONTINUE, good.summary()
+    assert len(good.criteria) == 13  # as many as in English: every phrase bound
+    assert lost.decision is CheckDecision.ROLLBACK
+    assert [r.criterion.split(" :: ")[1] for r in lost.reasons] == ["实收保费等于报价保费"]
