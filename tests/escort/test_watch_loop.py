@@ -136,3 +136,36 @@ def test_webhook_secret_masked() -> None:
         "https://hooks.example.com/***"
     assert RollbackHook(webhook="http://u:p@127.0.0.1:9/abc").describe() == \
         "webhook http://127.0.0.1:9/***"
+
+
+def test_rollback_webhook_is_posted_once(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    bodies: list[dict[str, object]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(202)
+            self.end_headers()
+            self.wfile.write(b"rollback queued")
+
+        def log_message(self, *_args: object) -> None:
+            return None
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hooks/s3cr3t-token"
+        script = Script([CheckDecision.CONTINUE, CheckDecision.ROLLBACK, CheckDecision.ROLLBACK])
+        state = run_watch(tmp_path, _state(3), script.collect, script.judge,
+                          RollbackHook(webhook=url), FakeClock().clock(), _quiet)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(bodies) == 1 and bodies[0]["decision"] == "ROLLBACK" and bodies[0]["check"] == 1
+    assert state.hook.result["webhook"] == {"status": 202}
+    log = (tmp_path / HOOK_LOG).read_text()
+    assert "rollback queued" in log and "s3cr3t" not in log
