@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
                           prometheus_collector(url, project, run_dir, complaints),
                           features_judge(run_dir, project.features_dir, policy,
                                          state.window_s),
-                          hook, Clock(), _print_check, settle_s=settle)
+                          hook, Clock(), _reporter(run_dir), settle_s=settle)
     cancelled_result = None
     if cancelled.cancelled:
         state = load_state(run_dir) or state  # what was saved before the signal
@@ -184,8 +184,16 @@ def _line(result: CheckResult, state: EscortState) -> str:
             f"{result.summary()}")
 
 
-def _print_check(result: CheckResult, state: EscortState) -> None:
-    print(_line(result, state), flush=True)
+def _reporter(run_dir: Path) -> Callable[[CheckResult, EscortState], None]:
+    """One line per check, and escort.md rewritten so far (to follow a 72-hour watch)."""
+
+    def report(result: CheckResult, state: EscortState) -> None:
+        print(_line(result, state), flush=True)
+        so_far = combine(state.checks, len(state.checks))
+        (run_dir / MARKDOWN_FILE).write_text(render_markdown(state, so_far, running=True),
+                                                  encoding="utf-8")
+
+    return report
 
 
 def _finish(run_dir: Path, state: EscortState, history: Path, gate: str | None,

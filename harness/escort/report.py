@@ -59,8 +59,11 @@ def write_escort_json(document: dict[str, Any], run_dir: Path) -> dict[str, Any]
     return document
 
 
-def render_markdown(state: EscortState, combined: Combined) -> str:
-    lines = [f"# Escort: {combined.outcome.value}", "",
+def render_markdown(state: EscortState, combined: Combined, running: bool = False) -> str:
+    title = (f"# Escort in progress: {len(state.checks)} of {state.planned} checks, last "
+             f"{state.checks[-1].decision.value}" if running and state.checks
+             else f"# Escort: {combined.outcome.value}")
+    lines = [title, "",
              f"Run {state.run_id}: {len(state.checks)} of {state.planned} checks, one every "
              f"{state.interval_s:g} s over {state.window_s:g} s from {clock(state.started)}.", ""]
     if combined.reasons:
