@@ -199,7 +199,11 @@ def _window(points: Sequence[BurnPoint], end: int, k: int, interval_s: float,
     start_at = end_at - k * interval_s
     elapsed = round((end_at - points[0].at) / interval_s) + 1
     expected = min(k, elapsed)
-    inside = [p for p in points[: end + 1] if p.at > start_at + 1e-6 * interval_s]
+    inside = []
+    for i in range(end, -1, -1):  # newest first, stop at the window's start
+        if points[i].at <= start_at + 1e-6 * interval_s:
+            break
+        inside.append(points[i])
     have = [p for p in inside if p.errors is not None and p.requests is not None]
     errors = sum(p.errors for p in have if p.errors is not None)
     requests = sum(p.requests for p in have if p.requests is not None)

@@ -9,11 +9,18 @@ import math
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import binom
 
 from harness.errors import ConfigError, EvidenceError
-from harness.escort.complaints import category_jumps, complaint_ratio, top_categories
+from harness.escort.complaints import (
+    category_jumps,
+    complaint_ratio,
+    jump_p_values,
+    top_categories,
+)
 from harness_contract.complaints import ComplaintEvent, ComplaintWindow, read_windows
 from harness_contract.errors import EvidenceInvalid
 from harness_watch.complaints import ComplaintSource, failed_window, read_events, window_counts
@@ -248,16 +255,54 @@ def test_a_category_that_jumps_is_named_and_a_steady_one_is_not() -> None:
     assert by_name["payment"].p_value == pytest.approx(expected)
     assert by_name["payment"].expected == pytest.approx(1.0)
     assert by_name["policy"].p_value == pytest.approx(q ** 3)  # never seen before
-    assert [j.category for j in screen.jumps] == ["payment", "policy"]
     assert "payment: 6 complaints" in by_name["payment"].describe()
+    # both are below alpha 0.01 / 2 categories at one look, not over a 288-check watch
+    assert [j.category for j in category_jumps(windows, looks=1).jumps] == ["payment", "policy"]
+    assert screen.jumps == ()
+    # a jump far above the usual is found at the watch's level too
+    big = windows_of(*[{"payment": 1}] * 10, {"payment": 14})
+    assert [j.category for j in category_jumps(big).jumps] == ["payment"]
     steady = category_jumps(windows_of(*[{"payment": 3}] * 11))
     assert steady.jumps == () and steady.status == "measured"
 
 
+def _steady_watch_alarms(rates: list[float], looks_corrected: int, watches: int = 400,
+                         checks: int = 288, seed: int = 17) -> float:
+    """Share of steady watches (Poisson counts per category and check, equal windows) in
+    which the screen names a jump at any check: the same test as category_jumps, vectorised."""
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(rates, (watches, checks, len(rates)))
+    before = np.cumsum(counts, axis=1) - counts
+    alarm = np.zeros(watches, dtype=bool)
+    for t in range(2, checks):
+        k = counts[:, t, :]
+        tested = k >= 3
+        per_window = 0.01 / (looks_corrected * np.maximum(tested.sum(axis=1, keepdims=True), 1))
+        alarm |= (tested & (jump_p_values(k, before[:, t, :], 1 / (t + 1)) <= per_window)).any(1)
+    return float(alarm.mean())
+
+
+def test_a_steady_store_rarely_shows_a_jump_over_a_whole_watch() -> None:
+    rates = [0.5, 1.0, 2.0, 5.0]
+    watch_level = _steady_watch_alarms(rates, looks_corrected=288)
+    per_check = _steady_watch_alarms(rates, looks_corrected=1)
+    print(f"\nsteady complaints, 288 checks x 400 watches: false jumps {watch_level:.1%} with "
+          f"the watch-level level, {per_check:.1%} at alpha 0.01 per check")
+    assert watch_level <= binom.ppf(0.999, 400, 0.01) / 400
+    assert per_check > 0.5  # the bad case: a per-check screen cries wolf
+
+
+def test_the_vectorised_screen_is_what_category_jumps_computes() -> None:
+    windows = windows_of(*[{"payment": 1, "page": 2}] * 7, {"payment": 5, "page": 4})
+    by_name = {j.category: j for j in category_jumps(windows).tested}
+    p = jump_p_values([5, 4], [7, 14], 1 / 8)
+    assert (by_name["payment"].p_value, by_name["page"].p_value) == pytest.approx(tuple(p))
+
+
 def test_jumps_follow_the_policies_when_they_are_given() -> None:
     # ten times the complaints in a window with ten times the sales is not a jump ...
-    windows = windows_of(*[{"payment": 1}] * 10, {"payment": 10})
-    assert category_jumps(windows, exposures=[100] * 10 + [1000]).jumps == ()
+    windows = windows_of(*[{"payment": 1}] * 10, {"payment": 20})
+    assert category_jumps(windows, exposures=[100] * 10 + [2000]).jumps == ()
     # ... but it is one when measured against time
     assert [j.category for j in category_jumps(windows).jumps] == ["payment"]
 
@@ -269,3 +314,18 @@ def test_jumps_need_history_and_data() -> None:
     assert category_jumps(last_failed).status == "no data"
     with pytest.raises(ValueError, match="exposures"):
         category_jumps(windows_of({}, {}), exposures=[1.0])
+    with pytest.raises(ValueError, match="looks"):
+        category_jumps(windows_of({}, {}), looks=0)
+
+
+def test_the_complaints_contract_imports_only_the_standard_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, harness_contract.complaints; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('harness', "
+            "'harness_watch', 'pandas', 'numpy', 'scipy', 'sqlalchemy', 'pyarrow')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -113,16 +113,35 @@ def test_bad_parameters_are_refused(kwargs: dict[str, float], problem: str) -> N
         sequential_compare(5, 100, 5, 100, **kwargs)
 
 
-@pytest.mark.parametrize(("counts", "why"), [((0, 10, 0, 10), "too few trials"),
-                                             ((3, 29, 3, 500), "too few trials"),
-                                             ((0, 1000, 0, 1000), "no event"),
-                                             ((100, 100, 90, 90), "every trial")])
-def test_too_little_data_is_never_no_difference(counts: tuple[int, int, int, int],
-                                                why: str) -> None:
+@pytest.mark.parametrize("counts", [(0, 10, 0, 10), (3, 29, 3, 500), (0, 0, 0, 0)])
+def test_too_few_trials_is_never_no_difference(counts: tuple[int, int, int, int]) -> None:
     r = sequential_compare(*counts)
-    assert r.decision == "not enough data" and why in r.reason
+    assert r.decision == "not enough data" and "too few trials" in r.reason
     assert r.p_value == 1.0 and r.lower is None
     assert fixed_sample_compare(*counts).decision == "not enough data"
+    assert r.describe().startswith("not enough data: too few trials")
+
+
+@pytest.mark.parametrize(("counts", "why"), [((0, 1000, 0, 1000), "no event in either"),
+                                             ((100, 100, 90, 90), "every trial")])
+def test_no_events_in_either_cohort_is_no_difference_with_a_wide_interval(
+        counts: tuple[int, int, int, int], why: str) -> None:
+    # a healthy error ratio: nothing to tell the cohorts apart, and nothing shown worse
+    r = sequential_compare(*counts)
+    assert r.decision == "no difference shown" and why in r.reason
+    assert r.lower is not None and r.upper is not None and r.lower < 0 < r.upper
+    assert fixed_sample_compare(*counts).decision == "no difference shown"
+
+
+def test_a_result_describes_itself_in_one_sentence() -> None:
+    text = sequential_compare(300, 5000, 500, 5000).describe()
+    assert text.startswith("worse: gray 6.00% vs control 10.00%, difference -4.00 points, "
+                           "95% confidence sequence -")
+
+
+def test_an_overwhelming_difference_does_not_overflow() -> None:
+    r = sequential_compare(0, 10**9, 10**8, 10**9)
+    assert r.decision == "worse" and r.p_value == 0.0 and math.isfinite(r.likelihood_ratio)
 
 
 def test_fractional_counts_from_prometheus_are_accepted() -> None:
@@ -193,7 +212,7 @@ def _watches(p_a: float, p_b: float, per_look: float, looks: int, watches: int,
 def _alarm_rates(x_a: np.ndarray, n_a: np.ndarray, x_b: np.ndarray, n_b: np.ndarray,
                  ) -> tuple[float, float]:
     """Share of watches in which ANY look declares a difference: (anytime-valid, fixed)."""
-    usable = (n_a >= 30) & (n_b >= 30) & (x_a + x_b > 0)
+    usable = (n_a >= 30) & (n_b >= 30)  # as sequential_compare: min_trials
     with np.errstate(divide="ignore", invalid="ignore"):
         var = variance(x_a, n_a, x_b, n_b)
         est = x_a / n_a - x_b / n_b
@@ -223,20 +242,21 @@ def test_identical_cohorts_looked_at_every_interval_rarely_alarm(
     assert fixed > 3 * ALPHA  # peeking with a fixed-sample test: the bad case the issue names
 
 
-def test_the_vectorised_simulation_is_what_the_state_does() -> None:
-    x_a, n_a, x_b, n_b = _watches(0.1, 0.1, 20.0, 50, 3, seed=5)
-    for w in range(3):
-        state = SequentialState()
-        for look in range(50):
-            r = state.update(x_a[w, look], n_a[w, look], x_b[w, look], n_b[w, look])
-            var = variance(x_a[w, look:look + 1], n_a[w, look:look + 1],
-                           x_b[w, look:look + 1], n_b[w, look:look + 1])
-            tau2 = default_tau2(var, n_a[w, look:look + 1], n_b[w, look:look + 1], ALPHA)
-            est = x_a[w, look:look + 1] / n_a[w, look:look + 1] - x_b[w, look:look + 1] \
-                / n_b[w, look:look + 1]
-            if r.decision != "not enough data":
-                assert r.likelihood_ratio == pytest.approx(
-                    math.exp(log_likelihood_ratio(est, var, tau2)[0]))
+@pytest.mark.parametrize("tau", [None, 0.02])
+def test_the_vectorised_core_is_what_one_look_computes(tau: float | None) -> None:
+    """The simulations use the numpy core; a look uses scalar arithmetic: both agree."""
+    x_a, n_a, x_b, n_b = (v.ravel() for v in _watches(0.1, 0.11, 20.0, 50, 3, seed=5))
+    var = variance(x_a, n_a, x_b, n_b)
+    tau2 = default_tau2(var, n_a, n_b, ALPHA) if tau is None else np.full_like(var, tau ** 2)
+    llr = log_likelihood_ratio(x_a / n_a - x_b / n_b, var, tau2)
+    half = cs_half_width(var, tau2, ALPHA)
+    for i in range(len(x_a)):
+        r = sequential_compare(x_a[i], n_a[i], x_b[i], n_b[i], tau=tau)
+        if r.decision == "not enough data":
+            continue
+        assert r.estimate is not None and r.upper is not None
+        assert math.log(r.likelihood_ratio) == pytest.approx(llr[i], rel=1e-9, abs=1e-12)
+        assert r.upper - r.estimate == pytest.approx(half[i], rel=1e-9)
 
 
 def test_the_confidence_sequence_covers_the_true_difference_at_every_look() -> None:
