@@ -12,6 +12,12 @@ journey step's name (queries with `{step}` are asked once per step).
 A sample whose query returned no series has `value: null` and `series: 0`: no data, which the
 judge never reads as zero. NaN (a ratio or a quantile over no traffic) is no data too; +Inf, a
 negative number or several series are errors (`error` says which), never a value.
+
+A store should create every series it is judged on at 0 when it starts (the demo shop does:
+`harness_demo_shop.metrics.ShopMetrics.prime`): increase() sees a counter from its first sample
+on, so a series born at 1 (the first lost policy) adds nothing to the window it appears in. The
+counts of failures fall back to 0 when their series is missing but the traffic they are a share
+of is there (`_zero_when`), so a store that never failed is not "no data".
 """
 
 from __future__ import annotations
@@ -54,20 +60,32 @@ PURCHASE_ROUTES = "/api/journeys.*|/products/.+/start|/j/.*"
 DEFAULT_STEPS = ("start", "notice", "health", "application", "pay")
 
 # --- the quantities the escort criteria read, with the demo shop's default queries ---
+
+
+def _increase(metric: str, matchers: str = "") -> str:
+    """The increase of `metric` over the window, summed over its series (one number)."""
+    return f'sum(increase({metric}{{{matchers}cohort=~"{{cohort}}"}}[{{window}}]))'
+
+
+def _zero_when(count: str, denominator: str) -> str:
+    """`count`, or 0 when it has no series but `denominator` has: a store that never failed
+    may never have created its failure series, which is 0 failures, not "no data" (that stays
+    for a window with no traffic at all, and for a store that exports neither)."""
+    return f"({count} or 0 * {denominator})"
+
+
+_REQUESTS = _increase(REQUESTS, f'route=~"{PURCHASE_ROUTES}",')
+_ALL_PAYMENTS = _increase(PAYMENTS)
 DEFAULT_QUERIES: dict[str, str] = {
-    "purchase_requests": f'sum(increase({REQUESTS}{{route=~"{PURCHASE_ROUTES}",'
-                         f'cohort=~"{{cohort}}"}}[{{window}}]))',
-    "purchase_errors": f'sum(increase({REQUESTS}{{route=~"{PURCHASE_ROUTES}",status=~"5..",'
-                       f'cohort=~"{{cohort}}"}}[{{window}}]))',
-    "quotes": f'sum(increase({QUOTES}{{cohort=~"{{cohort}}"}}[{{window}}]))',
-    "payments": f'sum(increase({PAYMENTS}{{outcome="success",cohort=~"{{cohort}}"}}'
-                f'[{{window}}]))',
-    "policies": f'sum(increase({POLICIES}{{cohort=~"{{cohort}}"}}[{{window}}]))',
-    "paid_without_policy": f'sum(increase({PAID_WITHOUT_POLICY}{{cohort=~"{{cohort}}"}}'
-                           f'[{{window}}]))',
-    "premium_mismatches": f'sum(increase({PREMIUM_MISMATCH}{{cohort=~"{{cohort}}"}}'
-                          f'[{{window}}]))',
-    "health_errors": f'sum(increase({HEALTH_ERRORS}{{cohort=~"{{cohort}}"}}[{{window}}]))',
+    "purchase_requests": _REQUESTS,
+    "purchase_errors": _zero_when(
+        _increase(REQUESTS, f'route=~"{PURCHASE_ROUTES}",status=~"5..",'), _REQUESTS),
+    "quotes": _zero_when(_increase(QUOTES), _REQUESTS),
+    "payments": _zero_when(_increase(PAYMENTS, 'outcome="success",'), _ALL_PAYMENTS),
+    "policies": _zero_when(_increase(POLICIES), _ALL_PAYMENTS),
+    "paid_without_policy": _zero_when(_increase(PAID_WITHOUT_POLICY), _ALL_PAYMENTS),
+    "premium_mismatches": _zero_when(_increase(PREMIUM_MISMATCH), _ALL_PAYMENTS),
+    "health_errors": _zero_when(_increase(HEALTH_ERRORS), _REQUESTS),
     # asked once per step (`{step}`): the p95 of that journey step's latency
     "p95_seconds": f'histogram_quantile(0.95, sum by (le) (rate({REQUEST_SECONDS}_bucket'
                    f'{{step="{{step}}",cohort=~"{{cohort}}"}}[{{window}}])))',

@@ -104,3 +104,10 @@ PRODUCTS: dict[str, Product] = {
 def find_product(code: str) -> Product | None:
     """The product with this code, or None (an unknown product is a 404, not a crash)."""
     return PRODUCTS.get(code)
+
+
+# the complaint form's categories (code -> label): a fixed list, so the metric's label stays small
+COMPLAINT_CATEGORIES = {
+    "claims": "理赔", "payment": "支付扣款", "policy": "保单信息", "premium": "保费价格",
+    "sales": "销售说明", "service": "客服服务", "other": "其他",
+}

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from harness_demo_shop.catalog import COMPLAINT_CATEGORIES as CATEGORIES
 from harness_demo_shop.errors import Invalid
 from harness_demo_shop.export import iso_ms
 from harness_demo_shop.journey import now_ms
@@ -31,10 +32,6 @@ from harness_demo_shop.routes_pages import read_form, render, visitor_of
 from harness_demo_shop.schema import complaints
 from harness_demo_shop.shop import Shop
 
-CATEGORIES = {
-    "claims": "理赔", "payment": "支付扣款", "policy": "保单信息", "premium": "保费价格",
-    "sales": "销售说明", "service": "客服服务", "other": "其他",
-}
 COLUMNS = ("time", "category", "policy_id", "text", "cohort")
 MAX_TEXT = 500
 _REFERENCE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")

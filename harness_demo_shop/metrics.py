@@ -22,7 +22,7 @@ code that answers the request reads it after the step ran (same task, same conte
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -37,6 +37,12 @@ PAGE_STEPS = {"/products/{code}/start": "start", "/j/{jid}/notice": "notice",
               "/j/{jid}/health": "health", "/j/{jid}/application": "application",
               "/j/{jid}/pay": "pay", "/j/{jid}/extra-1": "extra-1", "/j/{jid}/extra-2": "extra-2"}
 API_START = "/api/journeys"
+COHORTS = ("gray", "control")
+# the purchase routes primed at 0 (see ShopMetrics.prime): template -> (step, success status)
+PRIMED_ROUTES = {API_START: ("start", 201)} | {
+    f"{API_START}/{{jid}}/{step}": (step, 200) for step in ("notice", "health", "application",
+                                                            "pay")} | {
+    route: (step, 303) for route, step in PAGE_STEPS.items() if not step.startswith("extra")}
 
 
 def note_cohort(cohort: str) -> None:
@@ -86,6 +92,9 @@ class NoMetrics:
         pass
 
     def complaint(self, category: str, cohort: str) -> None:
+        pass
+
+    def prime(self, products: Iterable[str], categories: Iterable[str]) -> None:
         pass
 
     def exposition(self) -> tuple[bytes, str]:
@@ -178,6 +187,27 @@ class ShopMetrics(NoMetrics):
 
     def complaint(self, category: str, cohort: str) -> None:
         self._child(self._complaints, category, cohort).inc()
+
+    def prime(self, products: Iterable[str], categories: Iterable[str]) -> None:
+        """Create every series a release is judged on at 0, before the first request.
+
+        Why: Prometheus's increase() sees a counter from its first sample on, so a series born
+        at 1 (the first lost policy, the first 502) would add nothing to the window it appeared
+        in, and a series that never appears is "no data" where the truth is 0."""
+        products, categories = list(products), list(categories)
+        for cohort in COHORTS:
+            for product in products:
+                for metric in (self._quotes, self._policies, self._lost, self._quoted_fen,
+                               self._charged_fen, self._mismatch, self._health):
+                    self._child(metric, product, cohort)
+                for outcome in ("success", "failed"):
+                    self._child(self._payments, product, outcome, cohort)
+            for category in categories:
+                self._child(self._complaints, category, cohort)
+            for route, (step, ok) in PRIMED_ROUTES.items():
+                self._child(self._seconds, step, cohort)
+                for status in (ok, 500, 502):
+                    self._child(self._requests, route, "POST", str(status), cohort)
 
     def exposition(self) -> tuple[bytes, str]:
         from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest

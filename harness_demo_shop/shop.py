@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from harness_demo_shop.catalog import COMPLAINT_CATEGORIES, PRODUCTS
 from harness_demo_shop.journey import JourneyService
 from harness_demo_shop.metrics import NoMetrics, metrics_for
 from harness_demo_shop.payment import PaymentService
@@ -24,5 +25,6 @@ class Shop:
         store = Store(settings.db_url, settings.sqlite_autocheckpoint)
         store.create_tables()
         metrics = metrics_for(settings.metrics, settings.metrics_dir)
+        metrics.prime(PRODUCTS, COMPLAINT_CATEGORIES)
         journeys = JourneyService(store, settings, metrics)
         return cls(settings, store, journeys, PaymentService(journeys), metrics)

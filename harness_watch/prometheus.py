@@ -47,7 +47,8 @@ RETENTION = "5d"
 def find_binary(binary: str | None = None) -> str:
     """The Prometheus server to run: `binary` if given, else `prometheus` on PATH, else Debian's
     /usr/bin/prometheus. Raises ToolError naming how to install it."""
-    for candidate in (binary, shutil.which("prometheus"), DEBIAN_BINARY):
+    candidates = (binary,) if binary else (shutil.which("prometheus"), DEBIAN_BINARY)
+    for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK) and os.path.isfile(candidate):
             return candidate
     wanted = binary or "prometheus"
@@ -143,15 +144,13 @@ class PrometheusServer:
             except subprocess.TimeoutExpired:
                 log.warning("Prometheus (pid %s) ignored SIGTERM for %s s: killing it",
                             self.process.pid, timeout_s)
-        # anything left in its group (it has no children of its own, but be sure)
-        _signal_group(self.process.pid, signal.SIGKILL)
-        if self.process.poll() is None:
-            self.process.wait(5)
+                _signal_group(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
         return int(self.process.returncode or 0)
 
     def wait_scraped(self, timeout_s: float = 30.0) -> str:
-        """Wait until every target has been scraped successfully once (Prometheus starts
-        scraping up to ~5 s after it is ready); '' then, else what the targets said."""
+        """Wait until every target has been scraped once (Prometheus starts scraping up to ~5 s
+        after it is ready): '' when all answered, else what the ones that did not said."""
         deadline = time.monotonic() + timeout_s
         problem = "no answer from /api/v1/targets"
         with httpx.Client(timeout=2.0, trust_env=False) as client:
@@ -164,6 +163,8 @@ class PrometheusServer:
                     if active and not down:
                         return ""
                     problem = "; ".join(down) or "no active targets yet"
+                    if active and all(t["health"] != "unknown" for t in active):
+                        return f"not every target could be scraped: {mask_text(problem)}"
                 except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                     problem = f"targets unreadable: {exc}"
                 time.sleep(0.2)
