@@ -116,4 +116,5 @@ def complaint_ratio(escort: EscortEvidence, percent: float, n: int, harness_run_
                     "{alpha:g}"))
 def complaint_jumps(escort: EscortEvidence, alpha: float, harness_run_dir: Path,
                     record_criterion: RecordCriterion) -> None:
-    record_criterion(category_jump_gate(escort, escort_run_dir(harness_run_dir), alpha))
+    record_criterion(category_jump_gate(escort, escort_run_dir(harness_run_dir), alpha,
+                                        escort_window_s()))

@@ -78,14 +78,20 @@ def complaint_ratio_gate(evidence: EscortEvidence, run_dir: Path, max_percent: f
     return guarded(gate)
 
 
-def category_jump_gate(evidence: EscortEvidence, run_dir: Path, alpha: float) -> Outcome:
+def category_jump_gate(evidence: EscortEvidence, run_dir: Path, alpha: float,
+                       watch_window_s: float) -> Outcome:
+    """A category jumping against the earlier windows, Bonferroni over the categories and the
+    watch's planned checks (its window over the interval)."""
+
     def gate() -> Outcome:
         windows, source = read_complaint_windows(run_dir, evidence.check)
         try:
             exposures = _policies(evidence, [w.check for w in windows])
         except EvidenceError:
             exposures = None  # by the windows' lengths
-        screen = category_jumps(windows, exposures, alpha=alpha)
+        interval = evidence.find("policies").window_seconds
+        looks = max(1, round(watch_window_s / interval))
+        screen = category_jumps(windows, exposures, alpha=alpha, looks=looks)
         common: dict[str, Any] = dict(evidence=(source,), unit="categories",
                                       details={"tested": [j.describe() for j in screen.tested]})
         if screen.status != MEASURED:
