@@ -138,7 +138,7 @@ def _open_watch(args: argparse.Namespace, project: Project) -> tuple[Path, Escor
             now = dt.datetime.now(dt.UTC).timestamp()
             state = replace(state, resumed=(*state.resumed, now), finished=None
                             if (state.finished or {}).get("cancelled") else state.finished)
-            print(f"resuming watch {state.run_id} at check {state.next_check} of "
+            print(f"resuming watch {state.run_id} at check {state.next_check + 1} of "
                   f"{state.planned}", flush=True)
             return run_dir, state
         if args.resume:
@@ -218,7 +218,7 @@ def _finish(run_dir: Path, state: EscortState, history: Path, gate: str | None,
     RunDir(run_dir).write_run_info(info)
     seal_escort(run_dir, history, document, info)
     if state.hook.status != "idle":
-        print(f"rollback hook {state.hook.status} at check {state.hook.check}: "
+        print(f"rollback hook {state.hook.status} at check {(state.hook.check or 0) + 1}: "
               f"{dict(state.hook.result)}")
     _summary(combined, run_dir)
     return int(combined.outcome.exit_code)

@@ -149,10 +149,10 @@ def combine(results: Sequence[CheckResult], planned: int) -> Combined:
     if rollbacks:
         first = rollbacks[0]
         return Combined(EscortOutcome.FAILED,
-                        tuple(f"check {first.check}: ROLLBACK: {r.criterion}: {r.message}"
+                        tuple(f"check {first.check + 1}: ROLLBACK: {r.criterion}: {r.message}"
                               for r in first.reasons))
     unknown = [r for r in results if r.decision is CheckDecision.INCONCLUSIVE]
-    reasons = [f"check {r.check}: INCONCLUSIVE: " + ("; ".join(
+    reasons = [f"check {r.check + 1}: INCONCLUSIVE: " + ("; ".join(
         f"{x.criterion}: {x.message}" for x in r.reasons[:3]) or "no reason recorded")
         for r in unknown]
     if len(results) < planned:

@@ -69,13 +69,14 @@ def render_markdown(state: EscortState, combined: Combined, running: bool = Fals
     if combined.reasons:
         lines += ["## Why", ""] + [f"- {r}" for r in combined.reasons] + [""]
     if state.hook.status != "idle":
-        lines += ["## Rollback hook", "", f"- {state.hook.status} at check {state.hook.check}: "
+        at = (state.hook.check or 0) + 1
+        lines += ["## Rollback hook", "", f"- {state.hook.status} at check {at}: "
                   f"{dict(state.hook.result)}", ""]
     lines += ["## Decisions", "", "| check | time | decision | reasons |", "|---|---|---|---|"]
     for c in state.checks:
         why = "; ".join(f"{r.criterion.split(' :: ', 1)[-1]}: {r.message}"
                         for r in c.reasons) or "—"
-        lines.append(f"| {c.check} | {clock(c.at)} | {_DECISION_MARK[c.decision]} "
+        lines.append(f"| {c.check + 1} | {clock(c.at)} | {_DECISION_MARK[c.decision]} "
                      f"{c.decision.value} | {_cell(why)} |")
     lines += ["", "## Timeline per criterion", "",
               "Each mark is one check, oldest first (✅ passed, ❌ failed, ❔ inconclusive); "
