@@ -41,6 +41,8 @@ DEMO_PEAK_STEPS = (("1 start", 500), ("2 notice", 500), ("3 health", 500),
 USER_LOAD_STEPS = (("quote", 500), ("order", 500), ("pay", 800))
 USER_AREAS = ("purchase_flow", "disclosures", "regulation", "health_declaration")
 VIEWPORTS = ("desktop", "desktop-hd", "phone", "phone-small", "wechat")
+# the escort's journey steps (harness_contract.escort.DEFAULT_STEPS) and their p95 in seconds
+ESCORT_STEPS = (("start", 2), ("notice", 2), ("health", 2), ("application", 2), ("pay", 3))
 
 _BROWSER_EXAMPLE = """\
 # [browser]                     # how Chromium reaches and sees your store
@@ -108,7 +110,8 @@ def _features(lang: str, products: tuple[Product, ...], load_steps: tuple[tuple[
     pair = [v for v in (desktops[:1] + phones[:1])] or list(viewports[:1])
     context: dict[str, Any] = {"products": products, "load_steps": load_steps,
                                "peak_steps": peak_steps, "viewports": viewports,
-                               "main_viewport": viewports[0], "pair_viewports": pair}
+                               "main_viewport": viewports[0], "pair_viewports": pair,
+                               "escort_steps": ESCORT_STEPS}
     files: dict[str, str] = {}
     for area in sorted(base.iterdir(), key=lambda t: t.name):
         for feature in sorted(area.iterdir(), key=lambda t: t.name):
@@ -159,6 +162,8 @@ def _toml(value: Any) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
+from harness_contract.escort import DEFAULT_STEPS
 
 CONFIG_FILE = "harness.toml"
 
@@ -88,6 +89,33 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "hold_s": Key(int, 20, "seconds the demo gray phase holds its visitors"),
     },
     "integrity": {},  # validated by harness_load.reconciliation.IntegritySource.from_mapping
+    "escort": {
+        "window": Key(str, "72h", "how long `harness watch` escorts a release (e.g. 72h, 10m)",
+                      "HARNESS_ESCORT_WINDOW"),
+        "interval": Key(str, "15m", "time between two checks of the escort",
+                        "HARNESS_ESCORT_INTERVAL"),
+        "prometheus": Key(str, "", "URL of the Prometheus that scrapes your store; empty = "
+                          "the demo shop with its own Prometheus (`harness watch --demo`)",
+                          "HARNESS_PROMETHEUS_URL"),
+        "queries": Key(dict, {}, "PromQL per quantity where your metric names differ from the "
+                       "demo shop's, e.g. { purchase_requests = \"sum(increase(x[{window}]))\" }"),
+        "steps": Key(list, list(DEFAULT_STEPS),
+                     "journey steps whose p95 is judged (the `step` label)"),
+        "cohorts": Key(list, ["gray", "control"], "cohorts compared at every check (the "
+                       "`cohort` label); [] = no gray comparison"),
+        "complaints": Key(str, "", "complaints and feedback: a CSV/Parquet file or an SQL URL; "
+                          "empty = the demo shop's feedback table (demo only)",
+                          "HARNESS_COMPLAINTS_SOURCE"),
+        "complaints_table": Key(str, "", "table of complaints when complaints is an SQL URL"),
+        "complaints_query": Key(str, "", "SQL query of complaints when complaints is an SQL URL"),
+        "rollback_command": Key(str, "", "command run once on ROLLBACK (no shell); empty = none",
+                                "HARNESS_ROLLBACK_COMMAND"),
+        "rollback_webhook": Key(str, "", "URL POSTed once on ROLLBACK (JSON); empty = none",
+                                "HARNESS_ROLLBACK_WEBHOOK"),
+        "settle": Key(str, "", "wait after an interval ends before asking Prometheus (its last "
+                      "scrape); empty = a tenth of the interval, at most 30s"),
+        "scrape_interval": Key(str, "5s", "scrape interval of the demo's own Prometheus"),
+    },
     "report": {
         "allure": Key(str, "", "the Allure 3 executable; empty = node_modules/.bin/allure "
                       "in the project or a parent folder, else `allure` on PATH",
@@ -209,7 +237,8 @@ def _key(dotted: str) -> Key:
 def _expected(decl: Key) -> str:
     kinds = decl.kind if isinstance(decl.kind, tuple) else (decl.kind,)
     names = {bool: "true or false", int: "a whole number", float: "a number",
-             str: "a string in quotes", list: "a list such as [\"a\", \"b\"]"}
+             str: "a string in quotes", list: "a list such as [\"a\", \"b\"]",
+             dict: "a table such as { name = \"value\" }"}
     return " or ".join(dict.fromkeys(names[k] for k in kinds))
 
 
@@ -218,6 +247,8 @@ def _check(value: Any, decl: Key, dotted: str, source: str) -> Any:
     ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
     if ok and isinstance(value, list):
         ok = all(isinstance(v, str) for v in value)
+    if ok and isinstance(value, dict):
+        ok = all(isinstance(v, str) for v in value.values())
     if ok and isinstance(value, float) and value != value:
         ok = False  # NaN is never a setting
     if not ok:
@@ -225,6 +256,8 @@ def _check(value: Any, decl: Key, dotted: str, source: str) -> Any:
                           f"({decl.help})")
     if isinstance(value, list):
         return [str(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
     return value
 
 

@@ -14,6 +14,7 @@ browser is driven through `harness_browser` only when evidence is missing, in it
 from harness_steps.capacity import *  # noqa: F403
 from harness_steps.capacity_peak import *  # noqa: F403
 from harness_steps.disclosures import *  # noqa: F403
+from harness_steps.escort import *  # noqa: F403
 from harness_steps.fixtures import *  # noqa: F403
 from harness_steps.gray_release import *  # noqa: F403
 from harness_steps.health_declaration import *  # noqa: F403
@@ -21,5 +22,5 @@ from harness_steps.integrity import *  # noqa: F403
 from harness_steps.purchase_flow import *  # noqa: F403
 from harness_steps.regulation import *  # noqa: F403
 
-AREAS = ("capacity", "capacity_peak", "disclosures", "gray_release", "health_declaration",
-         "integrity", "purchase_flow", "regulation")
+AREAS = ("capacity", "capacity_peak", "disclosures", "escort", "gray_release",
+         "health_declaration", "integrity", "purchase_flow", "regulation")

@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo-shop": ("demo_shop", "start the bundled demo insurance shop"),
     "load": ("load", "run a Locust load profile against the target"),
     "run": ("run", "take a release through every gate: GO / NO-GO / INCONCLUSIVE"),
+    "watch": ("watch", "escort a launched release (72 h): CONTINUE / ROLLBACK / INCONCLUSIVE "
+                       "at every check"),
     "verdict": ("verdict", "re-judge a run directory from the evidence on disk"),
     "report": ("report", "generate the Allure 3 report of a run directory"),
     "history": ("history", "list the releases of a project: decision, version, date, why"),
@@ -60,6 +62,7 @@ examples:
   harness verdict reports/latest       # re-judge the evidence on disk
   harness init --example demo demo && harness run --project demo   # the bundled demo shop
   harness steps                        # the phrases your features can use
+  harness watch --demo --window 10m --interval 1m   # the escort after launch, on the demo
 
 exit codes: 0 GO, 1 NO-GO, 2 usage or configuration error, 3 INCONCLUSIVE, 4 harness failure.
 Settings: harness.toml in the project (harness init writes one, every key commented),

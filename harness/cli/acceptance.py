@@ -17,7 +17,7 @@ from harness.errors import ConfigError
 from harness.rundir import RunDir
 
 # areas judged only when asked for by name: the peak load takes many minutes
-ON_REQUEST = frozenset({"capacity_peak"})
+ON_REQUEST = frozenset({"capacity_peak", "escort"})  # escort: `harness watch` judges it
 
 
 def areas(features_dir: Path) -> tuple[str, ...]:
@@ -48,7 +48,8 @@ def check_areas(features_dir: Path, selected: tuple[str, ...]) -> None:
 def run_features(run: RunDir, features_dir: Path, *, target: str | None, offline: bool,
                  selected: tuple[str, ...], variant: str = "good",
                  allow_non_local: bool = False, journeys: Path | None = None,
-                 quiet: bool = True) -> int:
+                 quiet: bool = True, env_extra: dict[str, str] | None = None,
+                 log_name: str | None = None) -> int:
     """pytest over the project's features, limited to `selected` areas; returns its exit code."""
     project = features_dir.parent
     command = [sys.executable, "-m", "pytest", str(features_dir), f"--rootdir={project}",
@@ -68,7 +69,8 @@ def run_features(run: RunDir, features_dir: Path, *, target: str | None, offline
     env = dict(os.environ)
     env["HARNESS_OFFLINE"] = "1" if offline else "0"
     env["HARNESS_RUN_DIR"] = str(run.path)
-    log = run.path / ("features-offline.log" if offline else "features.log")
+    env.update(env_extra or {})
+    log = run.path / (log_name or ("features-offline.log" if offline else "features.log"))
     with log.open("w", encoding="utf-8") as out:
         done = subprocess.run(command, cwd=project, env=env, stdout=out,
                               stderr=subprocess.STDOUT, check=False)

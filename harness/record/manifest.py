@@ -18,7 +18,10 @@ from harness.errors import EvidenceError
 
 MANIFEST_FILE = "manifest.json"
 SEALED_FILES = ("config.json", "run.json", "plan.jsonl", "criteria.jsonl", "verdict.md",
-                "junit.xml")
+                "junit.xml", "escort-state.json", "escort.md", "escort-junit.xml",
+                "rollback-hook.log")
+# a watch's run directory (harness watch): each check's judgement
+CHECK_FILES = ("checks/*/criteria.jsonl", "checks/*/plan.jsonl")
 REQUIREMENTS_COPY = "requirements"  # requirements.toml / requirements.csv in the run dir
 
 
@@ -44,6 +47,8 @@ def covered_files(run: Path) -> list[str]:
     """Relative paths of the files a manifest covers, as they are on disk now."""
     names = [n for n in SEALED_FILES if (run / n).is_file()]
     names += sorted(p.name for p in run.glob(f"{REQUIREMENTS_COPY}.*") if p.is_file())
+    names += sorted(p.relative_to(run).as_posix() for pattern in CHECK_FILES
+                    for p in run.glob(pattern) if p.is_file())
     raw = run / "raw"
     if raw.is_dir():
         names += sorted(p.relative_to(run).as_posix() for p in raw.rglob("*")

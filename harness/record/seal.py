@@ -48,15 +48,18 @@ def seal(run_dir: Path, history_dir: Path) -> None:
         (run / ALLURE_MARKDOWN).write_text(text, encoding="utf-8")
     manifest_sha = write_manifest(run)
     previous = previous_entry(entries, run.name)
-    document["record"] = {
-        "manifest": MANIFEST_FILE, "manifest_sha256": manifest_sha,
-        "previous": ({"run_id": previous.run_id, "record_sha256": previous.record_sha256}
-                     if previous else None),
-        "history": str(history.resolve()),
-    }
+    document["record"] = record_block(manifest_sha, previous, history)
     document[HASH_FIELD] = content_hash(document)
     write_document(document, run / VERDICT_FILE)
     append_entry(history, _entry(run, document, manifest_sha, previous), document)
+
+
+def record_block(manifest_sha: str, previous: Entry | None, history: Path) -> dict[str, Any]:
+    """The `record` block of a sealed document: its manifest and the previous record's hash."""
+    return {"manifest": MANIFEST_FILE, "manifest_sha256": manifest_sha,
+            "previous": ({"run_id": previous.run_id, "record_sha256": previous.record_sha256}
+                         if previous else None),
+            "history": str(history.resolve())}
 
 
 def since_last_go(history: Path, entries: list[Entry], run_id: str,

@@ -36,17 +36,20 @@ class Verification:
 def verify_run(run_dir: Path, history_dir: Path | None = None) -> Verification:
     run = Path(run_dir)
     result = Verification(run.name)
+    # a watch's run directory (harness watch) is sealed with escort.json instead
+    name = "escort.json" if (run / "escort.json").is_file() and \
+        not (run / "verdict.json").is_file() else "verdict.json"
     try:
-        document = read_document(run / "verdict.json")
+        document = read_document(run / name)
     except EvidenceError as exc:
-        result.problems.append(Problem("verdict.json", "missing", str(exc)))
+        result.problems.append(Problem(name, "missing", str(exc)))
         return result
     if content_hash(document) != document.get(HASH_FIELD):
-        result.problems.append(Problem("verdict.json", "changed",
+        result.problems.append(Problem(name, "changed",
                                        "its content no longer matches its content_sha256"))
     record = document.get("record")
     if not isinstance(record, dict):
-        result.problems.append(Problem("verdict.json", "changed",
+        result.problems.append(Problem(name, "changed",
                                        "no record block: the run was never sealed"))
         return result
     _check_manifest(run, record, result)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARGV = {"doctor": [], "demo-shop": [], "load": [], "run": [], "verdict": ["some-run"],
         "report": ["some-run"], "gray": ["events.csv"], "check": ["steps", "journey.toml"],
         "init": [], "steps": [], "history": [], "diff": ["run-a", "run-b"], "verify": ["run"],
-        "record": ["http://127.0.0.1:1/", "-o", "journeys/x.py"]}
+        "record": ["http://127.0.0.1:1/", "-o", "journeys/x.py"], "watch": []}
 
 
 def _inject(monkeypatch: pytest.MonkeyPatch, command: str, error: BaseException) -> None:

@@ -28,8 +28,8 @@ from harness.scaffold import USER_LOAD_STEPS, VIEWPORTS, Product, _features, dem
 DATA = Path(__file__).resolve().parents[1] / "data"
 # a real smoke GO run's evidence (screenshots dropped), captured by the evidence helper
 GO_RUN = DATA / "go_run" / "raw"
-AREAS = ("capacity", "capacity_peak", "disclosures", "gray_release", "health_declaration",
-         "integrity", "purchase_flow", "regulation")
+AREAS = ("capacity", "capacity_peak", "disclosures", "escort", "gray_release",
+         "health_declaration", "integrity", "purchase_flow", "regulation")
 BROWSER_AREAS = ("disclosures", "health_declaration", "purchase_flow", "regulation")
 LANGS = ("en", "zh-CN")
 TIMEOUT_S = 240
@@ -144,7 +144,7 @@ def test_both_languages_write_the_same_files(projects: dict[str, Path]) -> None:
 def test_collect_only_finds_the_same_scenarios_in_both_languages(
         collected: dict[str, tuple[int, list[dict[str, Any]]]]) -> None:
     counts = {lang: count for lang, (count, _) in collected.items()}
-    assert counts == {"en": 85, "zh-CN": 85}  # 22 of them: the disclosure rules (issue 14)
+    assert counts == {"en": 98, "zh-CN": 98}  # 22 disclosure rules (issue 14), 13 escort
     assert all(len(scenarios) == counts[lang] for lang, (_, scenarios) in collected.items())
 
 
