@@ -32,10 +32,9 @@ COMPLAINTS_QUERY = ("SELECT ts_ms / 1000.0 AS time, category, policy_id AS order
 def demo_stack(workdir: Path, variant: str, degrade_after_s: float | None,
                scrape_interval_s: float, duration_s: float, info: dict[str, Any],
                rate_per_s: float = TRAFFIC_RATE) -> Iterator[str]:
-    from harness_watch.traffic import start_traffic
-
     from harness_demo_shop.server import start_in_background
     from harness_watch.prometheus import start_prometheus
+    from harness_watch.traffic import start_traffic
 
     workdir.mkdir(parents=True, exist_ok=True)
     stop_leftovers(workdir)
