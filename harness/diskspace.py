@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from harness.model import Source
 
 SOURCE_NAME = "run directory disk"
 RESERVE_NAME = ".disk-reserve"
+MARKER = "disk-full.json"
 RESERVE_BYTES = 2 * 1024 * 1024  # criteria.jsonl, verdict.json/.md, junit.xml of a whole run
 LOW_BYTES = 256 * 1024  # less than this free after a phase: the disk filled up during it
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -113,7 +115,24 @@ class DiskGuard:
                   f"{self.full_in} phase ({self.what}); the evidence written after that is "
                   "missing or cut, and the phases after it did not run; free some space (or "
                   "choose another --reports) and run again")
+        with contextlib.suppress(OSError):  # `harness verdict` re-judges it so too
+            (self.run_dir / MARKER).write_text(json.dumps({"phase": self.full_in, "what":
+                                                           self.what, "detail": detail}) + "\n",
+                                               encoding="utf-8")
         return [Source(SOURCE_NAME, 4, "disk full", detail)]
+
+
+def recorded_disk_full(run_dir: Path) -> Source | None:
+    """The full disk RUN_DIR/disk-full.json records, or None; unreadable, it still counts."""
+    path = Path(run_dir) / MARKER
+    if not path.exists():
+        return None
+    try:
+        detail = str(json.loads(path.read_text(encoding="utf-8"))["detail"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        detail = (f"the run directory's disk filled up during the run; the record of it "
+                  f"cannot be read ({type(exc).__name__}: {exc})")
+    return Source(SOURCE_NAME, 4, "disk full", f"{detail} (recorded in {path})")
 
 
 def is_disk_source(source: Source) -> bool:
