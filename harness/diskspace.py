@@ -1,10 +1,9 @@
 """A full disk under the run directory: the run stops measuring, judges what it has, and its
 verdict is INCONCLUSIVE saying so, never a NO-GO blamed on the store or a crash.
 
-    disk = DiskGuard(run_dir)            # sets RESERVE_BYTES aside for the verdict files
-    with disk.watch("load"):             # ENOSPC in a phase ends it (and the phases after it)
-        ...
-    disk.release()                       # before judging: the verdict has room to be written
+    with DiskGuard(run_dir) as disk:     # sets RESERVE_BYTES aside, gives it back at the end
+        with disk.watch("load"):         # ENOSPC in a phase ends it (and the phases after it)
+            ...
     sources += disk.sources()            # a Source the judge turns into an INCONCLUSIVE blocker
 
 A phase whose child process hit the full disk (Locust, the shop's database, Chromium's
@@ -72,6 +71,12 @@ class DiskGuard:
                                "choose another --reports") from exc
             return  # no fallocate here (an odd file system): run without a reserve
         self.reserved = True
+
+    def __enter__(self) -> DiskGuard:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
 
     @property
     def full(self) -> bool:

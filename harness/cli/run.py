@@ -109,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")
     sources: list[Source] = []
     timer = _PhaseTimer(info)
-    disk = DiskGuard(run_dir.path)  # room set aside for the verdict; a full disk ends phases
-    with cancel_guard(run_dir.path) as cancelled, start_target(project, plan, run_dir) as target:
+    # DiskGuard: room set aside for the verdict (given back on the way out); a full disk ends
+    # the phases
+    with DiskGuard(run_dir.path) as disk, cancel_guard(run_dir.path) as cancelled, \
+            start_target(project, plan, run_dir) as target:
         info["target"] = target.url
         info["target_version"] = project.settings.text("target.version") or target_version(
             target.url, project.settings.text("target.version_header") or None,
@@ -137,7 +139,6 @@ def run(args: argparse.Namespace) -> int:
                                   f"log: {run_dir.path / features_log(disk.full)}"))
     sources.extend(cancelled.sources(info))  # a cancelled run is INCONCLUSIVE, saying so
     sources.extend(disk.sources())  # so is one whose disk filled up
-    disk.release()
     with timer("verdict"):
         info["finished"] = dt.datetime.now(dt.UTC).isoformat()
         run_dir.write_run_info(info)
