@@ -165,7 +165,29 @@ class RunGuard:
         detail = (f"the run was cancelled by {signal_name(self.signum)} {during}; the evidence "
                   f"measured until then is kept, nothing after it ran; {self.stopped} "
                   f"process(es) the run had started were stopped within {self.stop_s or 0:.1f} s")
+        _write_marker(self, detail)  # `harness verdict` re-judges it as cancelled too
         return [Source(SOURCE_NAME, 128 + self.signum, signal_name(self.signum), detail)]
+
+
+def recorded_cancellation(run_dir: Path) -> Source | None:
+    """The cancellation RUN_DIR/cancelled.json records (a re-judged cancelled run stays
+    INCONCLUSIVE), or None when there is no such file. A marker that cannot be read still
+    counts: the run was cancelled, only the details are lost."""
+    path = Path(run_dir) / MARKER
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        name = str(record["signal"])
+        detail = str(record.get("detail") or f"the run was cancelled by {name}; the evidence "
+                     "measured until then is kept, nothing after it ran")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        name = "a signal"
+        detail = (f"{path} says the run was cancelled, but it cannot be read "
+                  f"({type(exc).__name__}: {exc}); the run counts as cancelled")
+    number = getattr(signal.Signals, name, None) if name.startswith("SIG") else None
+    code = 128 + int(number) if number is not None else 128 + int(signal.SIGINT)
+    return Source(SOURCE_NAME, code, name, f"{detail} (recorded in {path})")
 
 
 def is_cancellation(source: Source) -> bool:
@@ -273,9 +295,9 @@ def _set_subreaper(on: bool) -> bool:
         return False
 
 
-def _write_marker(result: RunGuard) -> None:
+def _write_marker(result: RunGuard, detail: str | None = None) -> None:
     record = {"signal": signal_name(result.signum or 0), "processes_stopped": result.stopped,
-              "seconds_to_stop": result.stop_s}
+              "seconds_to_stop": result.stop_s, "detail": detail}
     with contextlib.suppress(OSError):  # a full disk must not turn a cancel into a crash
         (result.run_dir / MARKER).write_text(json.dumps(record) + "\n", encoding="utf-8")
 

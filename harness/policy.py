@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,24 +49,28 @@ WAIVER_KEYS = ("criterion", "approver", "reason", "expires")
 def read_waivers(path: Path) -> tuple[Waiver, ...]:
     """Parse a waivers TOML file (UTF-8): only `[[waiver]]` tables, each with exactly the
     keys criterion, approver, reason and expires (a date). Anything else is a ConfigError
-    naming the file, the waiver and the key, and what to write instead."""
-    data = _load_toml(path)
+    naming the file and line (FILE:LINE:), the waiver and the key, and what to write instead."""
+    data, text = _load_toml(path)
     unknown = [k for k in data if k != "waiver"]
     if unknown:
-        raise ConfigError(f"{path}: unknown table or key {unknown[0]!r}"
-                          f"{_did_you_mean(unknown[0], ('waiver',))}: each waiver is a "
-                          "[[waiver]] table")
+        raise ConfigError(f"{path}{_line_of(text, unknown[0])}: unknown table or key "
+                          f"{unknown[0]!r}{_did_you_mean(unknown[0], ('waiver',))}: each "
+                          "waiver is a [[waiver]] table")
     entries = data.get("waiver", [])
     if isinstance(entries, dict):
-        raise ConfigError(f"{path}: [waiver] is written with single brackets; write each "
-                          "waiver as [[waiver]] (double brackets: a list of waivers)")
+        raise ConfigError(f"{path}{_line_of(text, 'waiver')}: [waiver] is written with single "
+                          "brackets; write each waiver as [[waiver]] (double brackets: a list "
+                          "of waivers)")
     if not isinstance(entries, list):
-        raise ConfigError(f"{path}: waiver = {entries!r} is not a table; write each waiver "
-                          "as a [[waiver]] table")
-    return tuple(_waiver(path, index, entry) for index, entry in enumerate(entries, start=1))
+        raise ConfigError(f"{path}{_line_of(text, 'waiver')}: waiver = {entries!r} is not a "
+                          "table; write each waiver as a [[waiver]] table")
+    lines = _table_lines(text, "waiver")
+    lines += [_line_of(text, "waiver")] * (len(entries) - len(lines))  # waiver = [...] inline
+    return tuple(_waiver(f"{path}{lines[index - 1]}", index, entry)
+                 for index, entry in enumerate(entries, start=1))
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _load_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -77,13 +82,30 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}:{line}: not UTF-8 (byte {exc.start}); save the waivers file "
                           "as UTF-8 (from GBK: iconv -f GBK -t UTF-8)") from exc
     try:
-        return tomllib.loads(text.removeprefix("\ufeff"))
+        return tomllib.loads(text.removeprefix("\ufeff")), text
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f":{found.group(1)}" if found else ""
+        raise ConfigError(f"{path}{where}: not valid TOML: {exc}") from exc
 
 
-def _waiver(path: Path, index: int, entry: object) -> Waiver:
-    where = f"{path}: waiver #{index}"
+def _table_lines(text: str, name: str) -> list[str]:
+    """':LINE' of each `[[name]]` header, in order."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
+    return [f":{n}" for n, line in enumerate(text.splitlines(), start=1) if header.match(line)]
+
+
+def _line_of(text: str, key: str) -> str:
+    """':LINE' where the table or key `key` is first written, else ''."""
+    written = re.compile(rf"^\s*(\[+\s*{re.escape(key)}\s*\]+|\"?{re.escape(key)}\"?\s*=)")
+    for n, line in enumerate(text.splitlines(), start=1):
+        if written.match(line):
+            return f":{n}"
+    return ""
+
+
+def _waiver(where_file: str, index: int, entry: object) -> Waiver:
+    where = f"{where_file}: waiver #{index}"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} is {entry!r}, not a table; write it as a [[waiver]] table")
     unknown = [k for k in entry if k not in WAIVER_KEYS]

@@ -8,21 +8,29 @@ passes nor blocks; a run where every criterion is not applicable judged nothing
 failure is already a decision).
 A cancelled run (a Source from harness.cancel) is INCONCLUSIVE whatever was recorded before the
 signal: its criterion "the run was not cancelled" leads the reasons, failures recorded so far
-follow it.
+follow it. So is a run whose run directory's disk filled up (harness.diskspace): what it
+measured is cut short, and a store writing its database there failed for that reason.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from harness.cancel import is_cancellation
+from harness.diskspace import is_disk_source
 from harness.model import Criterion, Decision, Outcome, Source, Status, Verdict
 from harness.policy import Policy, unmatched_waivers
 
 CANCELLED_ID = "launch gate::the run was not cancelled"
+DISK_ID = "launch gate::the run directory had room for the evidence"
+VOIDING: tuple[tuple[str, str, Callable[[Source], bool], str], ...] = (
+    (CANCELLED_ID, "the run was not cancelled", is_cancellation, "the run was cancelled"),
+    (DISK_ID, "the run directory had room for the evidence", is_disk_source,
+     "the run directory's disk filled up"),
+)
 
 
 def decide(criteria: Sequence[Criterion], policy: Policy,
@@ -114,13 +122,18 @@ def _checked_run_info(run: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]
 
 
 def _cancellations(sources: Sequence[Source]) -> list[Criterion]:
-    """A blocker that is INCONCLUSIVE for the cancellation Source, if the run was cancelled."""
-    return [Criterion(id=CANCELLED_ID, feature="launch gate",
-                      scenario="the run was not cancelled", tags=("blocker",),
-                      outcome=Outcome.inconclusive(source.detail or "the run was cancelled",
-                                                   observed=source.command,
-                                                   details={"signal": source.command}))
-            for source in sources if is_cancellation(source)][:1]
+    """Blockers that are INCONCLUSIVE whatever else was recorded: the run was cancelled
+    (harness.cancel), the run directory's disk filled up (harness.diskspace)."""
+    found = []
+    for cid, scenario, applies, default in VOIDING:
+        source = next((s for s in sources if applies(s)), None)
+        if source is not None:
+            found.append(Criterion(
+                id=cid, feature="launch gate", scenario=scenario, tags=("blocker",),
+                outcome=Outcome.inconclusive(source.detail or default, observed=source.command,
+                                             details={"signal": source.command}
+                                             if applies is is_cancellation else {})))
+    return found
 
 
 def _warning(criterion: Criterion) -> str:

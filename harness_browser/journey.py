@@ -23,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from harness.errors import ConfigError
+from harness_browser.crash import failure_text
 from harness_browser.first_screen import check_first_screen
 from harness_browser.journey_spec import (
     ACTIONS,
@@ -127,7 +128,7 @@ def run_journey(page: Page, journey: Journey, out_dir: str | Path, viewport_name
     except (PlaywrightError, ConfigError, JourneyStalled, BrowserErrorPage,
             JourneyScriptError) as exc:
         _error_screenshot(recorder.page, out)
-        record = recorder.finish(completed=False, error=f"{type(exc).__name__}: {exc}"[:2000])
+        record = recorder.finish(completed=False, error=failure_text(exc, recorder.page)[:2000])
     finally:
         recorder.close()
     if capture_pages:

@@ -19,10 +19,11 @@ error), 2 on a usage error, 4 when the browser failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from harness.errors import ConfigError
 from harness_browser.browser import launch_browser
+from harness_browser.crash import browser_crashed, connected, failure_text
 from harness_browser.evidence import record_form_errors, record_journey
 from harness_browser.journey import Journey, builtin_journey, discover_journeys, load_journey
 from harness_browser.options import BrowserOptions
@@ -70,13 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def produce(browser: Browser, args: argparse.Namespace,
+def produce(browser_for: Callable[[], Browser], args: argparse.Namespace,
             options: BrowserOptions | None = None) -> list[dict[str, Any]]:
-    """Drive each item; returns one entry per item (folder, seconds, completed)."""
+    """Drive each item, each in a connected browser (`browser_for` launches a new one when
+    the last one crashed); returns one entry per item (folder, seconds, completed)."""
     done = []
     for product, viewport in args.journey:
         started = time.monotonic()
-        record = record_journey(browser, run_dir=args.run_dir, viewport_name=viewport,
+        record = record_journey(browser_for(), run_dir=args.run_dir, viewport_name=viewport,
                                 journey=product_journey(product, args.journeys),
                                 base_url=args.base_url, folder=product, options=options)
         done.append({"kind": "journey", "folder": f"{product}/{viewport}",
@@ -84,7 +87,7 @@ def produce(browser: Browser, args: argparse.Namespace,
                      "completed": record.completed})
     for product, viewport in args.form_errors:
         started = time.monotonic()
-        check = record_form_errors(browser, run_dir=args.run_dir, viewport_name=viewport,
+        check = record_form_errors(browser_for(), run_dir=args.run_dir, viewport_name=viewport,
                                    base_url=args.base_url, product=product,
                                    journey=product_journey(product, args.journeys),
                                    options=options)
@@ -108,16 +111,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                 except NotLoopback as exc:
                     raise ConfigError(f"journey of {product}: {exc}") from exc
         with sync_playwright() as pw:
-            browser = launch_browser(pw, options=options)
+            browsers: list[Browser] = []
+
+            def browser_for() -> Browser:  # a crashed browser is replaced for the next item
+                if not browsers or not connected(browsers[-1]):
+                    browsers.append(launch_browser(pw, options=options))
+                return browsers[-1]
+
             try:
-                result = produce(browser, args, options)
+                result = produce(browser_for, args, options)
             finally:
-                browser.close()
+                for browser in browsers:
+                    with contextlib.suppress(PlaywrightError):
+                        browser.close()
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except PlaywrightError as exc:
-        print(f"the browser failed: {exc}", file=sys.stderr)
+    except PlaywrightError as exc:  # one line: the features quote the last one
+        print(failure_text(exc) if browser_crashed(exc) else f"the browser failed: {exc}",
+              file=sys.stderr)
         return 4
     json.dump(result, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -24,6 +24,7 @@ from harness_demo_shop.hot_path import HotPath
 from harness_demo_shop.journey import now_ms
 from harness_demo_shop.settings import Settings
 from harness_demo_shop.shop import Shop
+from harness_demo_shop.variants import SLOW_MAX_S
 
 log = logging.getLogger("harness_demo_shop")
 
@@ -117,7 +118,8 @@ class CatchAll:
 
 
 class InFlightLatency:
-    """The `slow` variant: each request waits `ms_per_request` × requests in flight (async)."""
+    """The `slow` variant: each request waits `ms_per_request` × requests in flight (async),
+    at most SLOW_MAX_S."""
 
     def __init__(self, app: ASGIApp, ms_per_request: float) -> None:
         self.app = app
@@ -130,7 +132,7 @@ class InFlightLatency:
             return
         self.in_flight += 1
         try:
-            await asyncio.sleep(self.in_flight * self.seconds_per_request)
+            await asyncio.sleep(min(self.in_flight * self.seconds_per_request, SLOW_MAX_S))
             await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1

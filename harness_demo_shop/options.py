@@ -9,7 +9,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from harness_demo_shop.settings import DEFAULT_DB_URL
-from harness_demo_shop.variants import DEFAULT_VARIANT, VARIANTS
+from harness_demo_shop.variants import DEFAULT_VARIANT, SLOW_MS_PER_REQUEST, VARIANTS
 
 
 class OptionError(ValueError):
@@ -27,7 +27,7 @@ class ServerOptions:
     db_url: str = DEFAULT_DB_URL
     reset_db: bool = False
     allow_non_local: bool = False
-    slow_ms_per_request: float = 2.0
+    slow_ms_per_request: float = SLOW_MS_PER_REQUEST
     log_level: str = "warning"
     access_log: bool = False
     ready_file: str | None = None
@@ -80,7 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reset-db", action="store_true", help="drop the shop's tables first")
     parser.add_argument("--allow-non-local", action="store_true",
                         help="allow binding an address that is not loopback")
-    parser.add_argument("--slow-ms-per-request", type=float, default=2.0,
+    parser.add_argument("--slow-ms-per-request", type=float, default=SLOW_MS_PER_REQUEST,
                         help="slow variant: added latency per request in flight, in ms")
     parser.add_argument("--log-level", default="warning",
                         choices=["critical", "error", "warning", "info", "debug"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from harness_demo_shop.variants import DEFAULT_VARIANT, check_variant
+from harness_demo_shop.variants import DEFAULT_VARIANT, SLOW_MS_PER_REQUEST, check_variant
 
 DEFAULT_DB_URL = "sqlite:///demo_shop.db"
 
@@ -21,7 +21,7 @@ class Settings:
     variant: str = DEFAULT_VARIANT
     gray_percent: float = 0.0
     db_url: str = DEFAULT_DB_URL
-    slow_ms_per_request: float = 2.0
+    slow_ms_per_request: float = SLOW_MS_PER_REQUEST
     max_body_bytes: int = 16_384
     # False when a separate process checkpoints the SQLite WAL (the server's master does), so
     # that no request ever waits for a checkpoint's fsync

@@ -13,7 +13,8 @@ VARIANTS: dict[str, str] = {
     "screen on phones: fails the first-screen notice gate",
     "notice-covered": "a fixed cookie banner covers the cooling-off notice at every viewport",
     "unclear-errors": "health-declaration errors only as a generic message, not tied to fields",
-    "slow": "latency grows with the number of requests in flight: fails the capacity gate",
+    "slow": "latency grows with the number of requests in flight (80 ms each, at most 3 s): "
+    "fails the capacity gate's latency criteria at the smoke profile",
     "lost-policies": "a simulated race: ~2% of paid journeys get no policy, ~2% get two",
     "preticked-consent": "the application page's consent box is ticked before the buyer acts: "
     "fails the no-preselection rule (features/regulation)",
@@ -36,6 +37,15 @@ VARIANTS: dict[str, str] = {
 }
 
 DEFAULT_VARIANT = "good"
+
+# The `slow` variant: each request waits this many ms per request in flight in its worker
+# process, at most SLOW_MAX_S. The smoke profile's 50 buyers (about 25 per shop worker, ~0.6 s
+# of think time per request) then settle near 25 x 0.08 - 0.6 = 1.4 s per request: every
+# step's p95 over its 500/800 ms criterion, with a valid generator (a closed loop: the buyers
+# wait, the planned rate allows for it). The cap keeps bigger profiles (the gray phase's
+# thousands of visitors) from waiting minutes per request.
+SLOW_MS_PER_REQUEST = 80.0
+SLOW_MAX_S = 3.0
 
 EXTRA_STEPS: tuple[str, ...] = ("extra-1", "extra-2")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from pytest_bdd import given, parsers, then
@@ -11,6 +12,7 @@ from harness.errors import EvidenceError
 from harness.gates.gray import conversion_gate, error_rate_gate, sample_ratio_gate
 from harness.gray.chart import write_charts
 from harness.gray.comparison import GrayComparison, compare
+from harness.model import Outcome, Status
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.cohort import read_cohort_events
 from harness_steps.attachments import attach_files
@@ -38,18 +40,29 @@ def gray_events(harness_run_dir: Path) -> GrayComparison:
 @then(parsers.parse("样本比例检验的p值不低于{alpha:g}"))
 def sample_ratio(comparison: GrayComparison, alpha: float,
                  record_criterion: RecordCriterion) -> None:
-    record_criterion(sample_ratio_gate(comparison.sample_ratio, alpha=alpha))
+    record_criterion(_named(sample_ratio_gate(comparison.sample_ratio, alpha=alpha),
+                            comparison))
 
 
 @then(parsers.parse("灰度组转化率比对照组低不超过{margin:g}个百分点"))
 def conversion(comparison: GrayComparison, margin: float,
                record_criterion: RecordCriterion) -> None:
-    record_criterion(conversion_gate(comparison.conversion, margin_pp=margin,
-                                     srm=comparison.sample_ratio))
+    record_criterion(_named(conversion_gate(comparison.conversion, margin_pp=margin,
+                                            srm=comparison.sample_ratio), comparison))
 
 
 @then(parsers.parse("灰度组健康告知提交错误率比对照组高不超过{margin:g}个百分点"))
 def health_errors(comparison: GrayComparison, margin: float,
                   record_criterion: RecordCriterion) -> None:
-    record_criterion(error_rate_gate(comparison.health_error, margin_pp=margin,
-                                     srm=comparison.sample_ratio))
+    record_criterion(_named(error_rate_gate(comparison.health_error, margin_pp=margin,
+                                            srm=comparison.sample_ratio), comparison))
+
+
+def _named(outcome: Outcome, comparison: GrayComparison) -> Outcome:
+    """The events file is the evidence; an INCONCLUSIVE outcome names it (a file cut at a
+    line boundary reads cleanly and shows only as a missing cohort)."""
+    source = comparison.provenance.source
+    named = replace(outcome, evidence=outcome.evidence or (source,))
+    if outcome.status is Status.INCONCLUSIVE and source not in outcome.message:
+        named = replace(named, message=f"{outcome.message} (events: {source})")
+    return named

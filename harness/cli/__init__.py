@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from harness import cancel
+from harness.diskspace import is_disk_full
 from harness.errors import ConfigError, HarnessError, TargetError
 from harness.model import ExitCode
 from harness.secret import mask_text
@@ -112,11 +113,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt as exc:
             return _cancelled(exc)
         except Exception as exc:  # a crash is a harness failure (4), never a NO-GO (1)
-            log = write_crash_log(exc, _run_dir_of(args))
-            first = mask_text(str(exc)).strip().splitlines()[:1] or [""]
-            print(f"harness: failure: unexpected {type(exc).__name__}: {first[0][:300]} "
-                  f"(a bug in the harness, not a verdict; traceback: {log})", file=sys.stderr)
-            return ExitCode.HARNESS_FAILURE
+            return _disk_full(exc) if is_disk_full(exc) else _crashed(exc, args)
+
+
+def _disk_full(exc: BaseException) -> int:
+    """A full disk is no bug: one line, no traceback (it could not be written anyway)."""
+    assert isinstance(exc, OSError)
+    where = f" writing {exc.filename}" if exc.filename else ""
+    print(f"harness: failure: the disk is full ({exc.strerror}{where}); what was written "
+          "before stays; free some space (or choose another --reports) and run again",
+          file=sys.stderr)
+    return ExitCode.HARNESS_FAILURE
+
+
+def _crashed(exc: BaseException, args: argparse.Namespace) -> int:
+    log = write_crash_log(exc, _run_dir_of(args))
+    first = mask_text(str(exc)).strip().splitlines()[:1] or [""]
+    print(f"harness: failure: unexpected {type(exc).__name__}: {first[0][:300]} "
+          f"(a bug in the harness, not a verdict; traceback: {log})", file=sys.stderr)
+    return ExitCode.HARNESS_FAILURE
 
 
 def _cancelled(exc: KeyboardInterrupt) -> int:

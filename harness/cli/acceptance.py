@@ -45,6 +45,10 @@ def check_areas(features_dir: Path, selected: tuple[str, ...]) -> None:
                           f"{features_dir} are {', '.join(areas(features_dir)) or 'none'}")
 
 
+def features_log(offline: bool) -> str:
+    return "features-offline.log" if offline else "features.log"
+
+
 def run_features(run: RunDir, features_dir: Path, *, target: str | None, offline: bool,
                  selected: tuple[str, ...], variant: str = "good",
                  allow_non_local: bool = False, journeys: Path | None = None,
@@ -70,7 +74,7 @@ def run_features(run: RunDir, features_dir: Path, *, target: str | None, offline
     env["HARNESS_OFFLINE"] = "1" if offline else "0"
     env["HARNESS_RUN_DIR"] = str(run.path)
     env.update(env_extra or {})
-    log = run.path / (log_name or ("features-offline.log" if offline else "features.log"))
+    log = run.path / (log_name or features_log(offline))
     with log.open("w", encoding="utf-8") as out:
         done = subprocess.run(command, cwd=project, env=env, stdout=out,
                               stderr=subprocess.STDOUT, check=False)

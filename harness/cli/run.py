@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from harness.cancel import guard as cancel_guard
-from harness.cli.acceptance import run_features
+from harness.cli.acceptance import features_log, run_features
 from harness.cli.browser_phase import browser_phase, default_workers
 from harness.cli.phases import gray_phase, load_phase, start_target
 from harness.cli.preflight import Plan, plan_run
 from harness.cli.project_args import add_project_argument, project_from
 from harness.cli.report import build_report
 from harness.cli.verdict import judge, print_summary
+from harness.diskspace import DiskGuard
 from harness.errors import HarnessError
 from harness.model import Source
 from harness.record import seal, target_version
@@ -110,39 +111,45 @@ def run(args: argparse.Namespace) -> int:
     print(f"launch gate run {run_dir.run_id} -> {run_dir.path}")
     sources: list[Source] = []
     timer = _PhaseTimer(info)
-    with cancel_guard(run_dir.path) as cancelled, start_target(project, plan, run_dir) as target:
+    # DiskGuard: room set aside for the verdict (given back on the way out); a full disk ends
+    # the phases
+    with DiskGuard(run_dir.path) as disk, cancel_guard(run_dir.path) as cancelled, \
+            start_target(project, plan, run_dir) as target:
         info["target"] = target.url
         info["target_version"] = project.settings.text("target.version") or target_version(
             target.url, project.settings.text("target.version_header") or None,
             project.settings.text("target.version_endpoint") or None)
         run_dir.write_run_info(info)
-        if "load" in plan.phases:
-            with timer("load"):
+        if "load" in plan.phases and not disk.full:
+            with timer("load"), disk.watch("load"):
                 sources.append(load_phase(project, plan, target, run_dir))
-        if "gray" in plan.phases:
-            with timer("gray"):
+        if "gray" in plan.phases and not disk.full:
+            with timer("gray"), disk.watch("gray"):
                 sources.append(gray_phase(project, plan, target, run_dir))
-        if "browser" in plan.phases:
-            with timer("browser evidence"):
+        if "browser" in plan.phases and not disk.full:
+            with timer("browser evidence"), disk.watch("browser evidence"):
                 produced = browser_phase(target.url, run_dir, project.features_dir, plan.areas,
                                          args.browser_workers, plan.journeys,
                                          declared=plan.declared,
                                          allow_non_local=plan.allow_non_local)
                 sources.extend([produced] if produced else [])
-        with timer("acceptance features"):
+        if disk.full:  # judge what is on disk, offline, in the room set aside
+            disk.release()
+        with timer("acceptance features"), disk.watch("acceptance features"):
             code = run_features(run_dir, project.features_dir, target=target.url,
-                                offline=False, variant=plan.variant, selected=plan.areas,
+                                offline=disk.full, variant=plan.variant, selected=plan.areas,
                                 allow_non_local=plan.allow_non_local, journeys=plan.journeys)
             sources.append(Source("acceptance features", code, "pytest features/",
-                                  f"log: {run_dir.path / 'features.log'}"))
+                                  f"log: {run_dir.path / features_log(disk.full)}"))
     sources.extend(cancelled.sources(info))  # a cancelled run is INCONCLUSIVE, saying so
+    sources.extend(disk.sources())  # so is one whose disk filled up
     with timer("verdict"):
         info["finished"] = dt.datetime.now(dt.UTC).isoformat()
         run_dir.write_run_info(info)
         verdict = judge(run_dir, plan.policy, sources)
     run_dir.write_run_info(info)  # sealed from here on: run.json is not rewritten
     seal(run_dir.path, history)
-    if not args.no_report:
+    if not args.no_report and not disk.full:
         with timer("allure report"):
             _report(run_dir, project.settings.text("report.allure"), history, sources)
     print_summary(verdict, run_dir)

@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from harness.cancel import recorded_cancellation
+from harness.diskspace import recorded_disk_full
 from harness.errors import ConfigError, EvidenceError
 from harness.model import Criterion, Outcome, Source, Verdict
 from harness.policy import Policy, read_waivers
@@ -62,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
     from harness.cli.acceptance import default_areas, run_features
 
     run_dir = open_run_dir(args.run_dir)
-    sources: list[Source] = []
+    policy = policy_from(args)  # a bad waivers file is exit 2 before anything is re-judged
+    # what the run itself recorded: a cancelled run, or one whose disk filled up, stays
+    # INCONCLUSIVE however often it is re-judged
+    sources = [s for s in (recorded_cancellation(run_dir.path),
+                           recorded_disk_full(run_dir.path)) if s is not None]
     if not args.no_rejudge:
         info = run_dir.read_run_info()
         features = features_of(args, info)
@@ -72,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         code = run_features(run_dir, features, target=None, offline=True, selected=selected)
         sources.append(Source("acceptance features (offline re-judge)", code,
                               "pytest features/ (offline)"))
-    verdict = judge(run_dir, policy_from(args), sources)
+    verdict = judge(run_dir, policy, sources)
     seal(run_dir.path, history_of(args, run_dir))
     print_summary(verdict, run_dir)
     return int(verdict.exit_code)

@@ -85,8 +85,9 @@ def form_errors_gate(check: FormErrorEvidence) -> Outcome:
     first one, a role=alert summary is announced, axe finds no violation and verifies all."""
     evidence = _evidence(check.source, check.screenshot)
     if not check.form_found or not check.expected_invalid:
+        why = f": {check.problems[0]}" if not check.form_found and check.problems else ""
         return Outcome.inconclusive("the health-declaration form was not found or nothing was "
-                                    "rejected, so its errors could not be checked",
+                                    f"rejected, so its errors could not be checked{why}",
                                     evidence=evidence)
     count = len(check.problems)
     if count:

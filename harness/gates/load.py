@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.errors import ConfigError
 from harness.gates.recovery import recovery_gate
+from harness.gates.store_down import store_down
 from harness.model import Comparator, Outcome, Status
 from harness.readers.generator import GeneratorHealth, GeneratorSample, LoadPlan
 from harness.readers.locust import PERCENTILE_COLUMNS, LocustStats
@@ -187,11 +188,18 @@ def generator_validity_gate(health: GeneratorHealth, plan: LoadPlan,
     _workers_missing(health, plan, reasons, details)
     _socket_errors(health, reasons, details)
     _client_failures(health, reasons, details)
+    down = store_down(health)
     details["reasons"] = reasons
+    if down is not None:
+        details["store_down"] = down.details()
     if reasons:
+        message = ("the load generator did not produce the planned load, so this run measured "
+                   "the generator, not the target: " + "; ".join(reasons))
+        if down is not None:  # the store, not the generator: it is named first
+            message = (f"{down.sentence()}; the generator's own checks failed too (as they do "
+                       f"when the store's answers stop): {'; '.join(reasons)}")
         return Outcome.inconclusive(
-            "the load generator did not produce the planned load, so this run measured the "
-            "generator, not the target: " + "; ".join(reasons),
+            message,
             observed=len(reasons), threshold=0, comparator=Comparator.EQ, unit="problems",
             n=len(judged), evidence=evidence, details=details)
     rate = (f"{details['rps_achieved']:,.1f} requests/s of {details['rps_planned']:,.1f} "
@@ -202,7 +210,8 @@ def generator_validity_gate(health: GeneratorHealth, plan: LoadPlan,
         message=(f"the generator produced the planned load: {details['users_min']:,} users held, "
                  f"{rate}, CPU at most {details['cpu_percent_max']:.0f}% per worker, loop lag "
                  f"p95 at most {details['loop_lag_ms_p95_max']:.0f} ms, no missing worker, no "
-                 "socket limit hit"),
+                 "socket limit hit" + (f"; {down.counted()}, counted in its error ratio"
+                                       if down is not None else "")),
         observed=0, threshold=0, comparator=Comparator.EQ, unit="problems", n=len(judged),
         evidence=evidence, details=details)
 

@@ -97,9 +97,14 @@ def _load(source: str, table: str | None, query: str | None) -> _Source:
     if not path.is_file():
         raise EvidenceError("no such events file; pass a CSV or Parquet export or a "
                             "database URL", path=source)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return _Source(source, _read_parquet(path), is_csv=False)
-    return _Source(source, _read_csv(path), is_csv=True)
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return _Source(source, _read_parquet(path), is_csv=False)
+        return _Source(source, _read_csv(path), is_csv=True)
+    except OSError as exc:  # permission denied, an I/O error: the file, not the release
+        raise EvidenceError(f"cannot read the events file ({type(exc).__name__}: "
+                            f"{exc.strerror or exc}); check its permissions, or export it "
+                            "again", path=source) from exc
 
 
 def _read_csv(path: Path) -> pa.Table:
@@ -132,7 +137,8 @@ def _delimiter(path: Path) -> str:
 
 
 def _csv_error(path: Path, exc: Exception) -> EvidenceError:
-    return EvidenceError(f"unreadable CSV ({exc}); export it again with a header line and "
+    said = "".join(c if c.isprintable() else "?" for c in str(exc))[:200]
+    return EvidenceError(f"unreadable CSV ({said}); export it again with a header line and "
                          "comma-separated columns", path=str(path))
 
 
@@ -143,6 +149,8 @@ def _read_parquet(path: Path) -> pa.Table:
         few_values = [c for c in ("cohort", "event", *SEGMENTS) if c in wanted]
         return pq.read_table(path, columns=wanted or None, read_dictionary=few_values)
     except (pa.ArrowException, OSError) as exc:
+        if isinstance(exc, PermissionError):
+            raise
         raise EvidenceError(f"unreadable Parquet file ({exc}); export it again",
                             path=str(path)) from exc
 

@@ -28,7 +28,7 @@ REQUIREMENTS_COPY = "requirements"  # requirements.toml / requirements.csv in th
 @dataclass(frozen=True)
 class Problem:
     path: str     # relative to the run directory
-    what: str     # "changed" | "missing" | "added"
+    what: str     # "changed" | "missing" | "added" | "unreadable"
     detail: str = ""
 
     def __str__(self) -> str:
@@ -57,10 +57,16 @@ def covered_files(run: Path) -> list[str]:
 
 
 def build_manifest(run: Path) -> dict[str, Any]:
-    files = {}
+    """A file that cannot be read (permission denied) is listed as unreadable, without a hash:
+    its criteria are INCONCLUSIVE already, and the seal must not crash over it."""
+    files: dict[str, Any] = {}
     for name in covered_files(run):
         path = run / name
-        files[name] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+        try:
+            files[name] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+        except OSError as exc:
+            files[name] = {"sha256": None, "unreadable": f"{type(exc).__name__}: "
+                                                         f"{exc.strerror or exc}"}
     return {"algorithm": "sha256", "run_id": run.name, "files": files}
 
 
@@ -94,7 +100,12 @@ def check_files(run: Path, manifest: dict[str, Any]) -> list[Problem]:
         if not path.is_file():
             problems.append(Problem(name, "missing"))
             continue
-        actual = file_sha256(path)
+        try:
+            actual = file_sha256(path)
+        except OSError as exc:
+            problems.append(Problem(name, "unreadable", f"{type(exc).__name__}: "
+                                                        f"{exc.strerror or exc}"))
+            continue
         expected = str(entry.get("sha256", "")) if isinstance(entry, dict) else ""
         if actual != expected:
             problems.append(Problem(name, "changed",

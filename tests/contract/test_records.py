@@ -264,3 +264,15 @@ def test_the_contract_imports_only_the_standard_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_journey_cut_short_by_a_crash_may_lack_its_last_screen_s_measurement() -> None:
+    data = _json(JOURNEY)
+    data["regulation"]["screens"] = data["regulation"]["screens"][:-1]  # the last one unmeasured
+    with pytest.raises(EvidenceInvalid, match="every screen is measured"):
+        JourneyRecord.from_json(json.dumps(data), "journey.json")  # completed: not allowed
+    data["completed"], data["error"] = False, "the browser crashed (TargetClosedError: ...)"
+    assert not JourneyRecord.from_json(json.dumps(data), "journey.json").completed
+    data["regulation"]["screens"] = data["regulation"]["screens"][:-1]  # two missing: never
+    with pytest.raises(EvidenceInvalid, match="every screen is measured"):
+        JourneyRecord.from_json(json.dumps(data), "journey.json")

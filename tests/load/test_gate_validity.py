@@ -122,6 +122,8 @@ def test_target_side_connection_errors_do_not_invalidate_the_generator(
     outcome = judge(folder)
     assert outcome.status is Status.PASSED
     assert outcome.details["socket_errors"] == {"ECONNREFUSED": 3}
+    assert "the store refused 3 connection(s) (ECONNREFUSED), counted in its error ratio" in \
+        outcome.message
 
 
 def test_no_sample_in_steady_state_is_inconclusive(evidence: Evidence) -> None:
@@ -170,3 +172,44 @@ def test_users_trailing_a_rising_plan_by_one_sample_are_not_short(evidence: Evid
 
     edit_generator(folder, far_behind)
     assert "planned users not reached" in judge(folder).message
+
+
+def test_a_store_killed_mid_load_is_named_not_the_generator(evidence: Evidence) -> None:
+    outcome = judge(evidence("store-killed"))  # every shop process SIGKILLed 10 s in
+    assert outcome.status is Status.INCONCLUSIVE
+    assert outcome.message.startswith("the store stopped answering between 10 s and 12 s into "
+                                      "the load (by 10:32:09 UTC, steady phase): the store "
+                                      "refused 833 connection(s) (ECONNREFUSED)"), outcome.message
+    assert "from then until the end of the run" in outcome.message
+    assert "measured the generator" not in outcome.message
+    assert outcome.details["store_down"]["refused"] == 833
+
+
+def test_refusals_that_stop_say_the_store_answered_again(evidence: Evidence) -> None:
+    folder = evidence("good")
+    seen = {"n": 0}
+
+    def refused_once(line: dict[str, Any]) -> None:  # refusals in one interval only
+        seen["n"] += 1
+        line["workers"][0]["socket_errors"] = {"ECONNREFUSED": 7} if seen["n"] >= 3 else {}
+        line["workers"][0]["cpu_percent"] = 97.0
+
+    edit_generator(folder, refused_once)
+    outcome = judge(folder)
+    assert outcome.status is Status.INCONCLUSIVE
+    assert outcome.message.startswith("the store stopped answering"), outcome.message
+    assert "refused 7 connection(s)" in outcome.message
+    assert "above 90% CPU (max 97%)" in outcome.message
+    assert "then answered again" in outcome.message, outcome.message
+
+
+def test_connection_resets_alone_do_not_declare_the_store_dead(evidence: Evidence) -> None:
+    folder = evidence("good")
+
+    def reset(line: dict[str, Any]) -> None:
+        line["workers"][0]["socket_errors"] = {"ECONNRESET": 2}
+
+    edit_generator(folder, reset)
+    outcome = judge(folder)
+    assert "store_down" not in outcome.details
+    assert outcome.status is Status.PASSED, outcome.message

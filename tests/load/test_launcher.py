@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -50,17 +49,6 @@ def test_bad_settings_are_config_errors(tmp_path: Path, overrides: dict[str, str
                                         message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         run_load(LoadRequest("smoke", "http://127.0.0.1:9", tmp_path, overrides=overrides))
-
-
-@pytest.fixture(scope="module")
-def shop_url() -> Iterator[str]:
-    from harness_demo_shop.server import start_in_background
-
-    shop = start_in_background(variant="good", port=0, workers=1)
-    try:
-        yield str(shop.url)
-    finally:
-        shop.stop()
 
 
 @pytest.mark.slow

@@ -24,10 +24,10 @@ from harness_load.launcher import LoadRequest, run_load
 pytestmark = pytest.mark.slow
 
 
-def _shop(variant: str) -> Iterator[str]:
+def _shop(variant: str, *extra_args: str) -> Iterator[str]:
     from harness_demo_shop.server import start_in_background
 
-    shop = start_in_background(variant=variant, port=0, workers=1)
+    shop = start_in_background(variant=variant, port=0, workers=1, extra_args=extra_args)
     try:
         yield str(shop.url)
     finally:
@@ -41,7 +41,7 @@ def long_flow_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def slow_url() -> Iterator[str]:
-    yield from _shop("slow")
+    yield from _shop("slow", "--slow-ms-per-request", "2")  # a gentler slope than the default
 
 
 def test_the_load_user_follows_the_long_flow_to_payment(long_flow_url: str,
@@ -63,7 +63,7 @@ def test_the_load_user_follows_the_long_flow_to_payment(long_flow_url: str,
 
 def test_a_slow_store_fails_on_latency_with_a_valid_generator(slow_url: str,
                                                               tmp_path: Path) -> None:
-    """The slow variant adds 2 ms per request in flight: 150 buyers with almost no think time
+    """The slow variant, here at 2 ms per request in flight: 150 buyers with almost no think time
     keep ~100 requests in flight, so each waits ~200 ms; the generator stays far from its limits
     (a few hundred requests/s), so the criterion fails on the store's latency, not
     INCONCLUSIVE."""
@@ -99,3 +99,26 @@ def test_the_lost_policies_store_fails_integrity_with_counts(tmp_path: Path) -> 
     assert defects.get("paid_without_policy", 0) + defects.get("paid_with_multiple_policies",
                                                                0) > 0, defects
     assert "integrity defect(s) in" in integrity.message
+
+
+def test_harness_run_variant_slow_is_no_go_on_latency_at_the_smoke_profile(
+        tmp_path: Path) -> None:
+    """What a newcomer runs (`harness run --variant slow`, the default smoke profile), limited
+    to the load phase: the generator is valid and every step's p95 fails (issue 11)."""
+    from tests.reliability.gate_process import start_gate
+
+    gate = start_gate(["--variant", "slow", "--skip", "gray", "--skip", "browser",
+                       "--areas", "capacity", "--no-report"], tmp_path / "reports")
+    try:
+        code = gate.proc.wait(300)
+        printed = "".join(gate.lines)
+        assert code == 1, printed
+        verdict = gate.verdict()
+        status = {c["id"].split(" :: ")[-1]: c["status"]
+                  for c in verdict["criteria"]}  # type: ignore[attr-defined]
+        assert status.pop("The load test itself is valid") == "passed", printed
+        assert status.pop("Few requests fail under load") == "passed", printed
+        assert status and set(status.values()) == {"failed"}, status  # every step's p95
+        assert not gate.leftovers()
+    finally:
+        gate.kill_everything()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,6 @@ from .gate_process import PHASES, SIGNALS, GateProcess, start_gate, wait_gone
 pytestmark = [pytest.mark.slow, pytest.mark.gate]
 
 CANCELLED_ID = "launch gate::the run was not cancelled"
-
-
-@pytest.fixture
-def gates() -> Iterator[list[GateProcess]]:
-    started: list[GateProcess] = []
-    yield started
-    for gate in started:
-        gate.kill_everything()
 
 
 def _cancel_and_check(gate: GateProcess, sig: signal.Signals, phase: str) -> None:

@@ -10,6 +10,9 @@ lost-policies/   good's settings against the demo shop variant lost-policies (se
                  purchases.jsonl and reconciliation.json with real integrity defects
 emfile/          40 users with the hard open-file limit lowered to 30 (`prlimit --nofile`), so
                  the workers run out of file descriptors (EMFILE) for real
+store-killed/    not made by this script: the raw/load of `harness run --skip gray --skip browser
+                 --areas capacity --load-workers 1` with every demo-shop process SIGKILLed 10 s
+                 into the load (tests/reliability/test_faults.py does the same live)
 Only the files the tests read are kept, so the folder stays small.
 """
 
