@@ -190,9 +190,9 @@ def _regulation(o: Obj, indices: set[int], completed: bool = True) -> Regulation
         raise dwell.fail("step", f"is {dwell.data['step']}, not a step of this journey")
     surrender = o.opt_obj("surrender")
     rules = read_patterns(o)
-    measured = [s.step for s in screens if s.sales is not None]
-    if (rules is None and measured) or (rules is not None and len(measured) != len(screens)):
-        raise o.fail("screens", f"the disclosure rules were measured on steps {measured} of "
+    with_sales = [s.step for s in screens if s.sales is not None]
+    if (rules is None and with_sales) or (rules is not None and len(with_sales) != len(screens)):
+        raise o.fail("screens", f"the disclosure rules were measured on steps {with_sales} of "
                                 f"{sorted(s.step for s in screens)}, with"
                                 f"{'out' if rules is None else ''} their patterns: every screen "
                                 "is measured, with what was looked for")
