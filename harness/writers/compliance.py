@@ -25,7 +25,7 @@ REGULATIONS: dict[str, tuple[str, str]] = {
 }
 _TAG = re.compile(r"ART-([A-Z][A-Z0-9]*)(?:-(\d+))?")
 _ICON = {Status.PASSED: "✅", Status.FAILED: "❌", Status.INCONCLUSIVE: "❔",
-         Status.WAIVED: "⚠️", Status.SKIPPED: "⏭️"}
+         Status.WAIVED: "⚠️", Status.SKIPPED: "⏭️", Status.NOT_APPLICABLE: "➖"}
 
 
 @dataclass(frozen=True, order=True)
@@ -74,9 +74,15 @@ def compliance_lines(criteria: Sequence[Criterion]) -> list[str]:
         return []
     cited = {c.id for group in rows.values() for _, c in group}
     passed = sum(1 for c in criteria if c.id in cited and c.status is Status.PASSED)
+    not_applicable = sum(1 for c in criteria
+                         if c.id in cited and c.status is Status.NOT_APPLICABLE)
+    applicable = len(cited) - not_applicable
     lines = ["## Compliance", "",
-             f"{passed} of {len(cited)} criteria citing an article passed. Sign-off needs every "
-             "row passed (a waived row carries its approver).", ""]
+             f"{passed} of {applicable} criteria citing an article passed"
+             + (f" ({not_applicable} not applicable, with the journey's reason)"
+                if not_applicable else "")
+             + ". Sign-off needs every applicable row passed (a waived row carries its "
+             "approver).", ""]
     for code in sorted(rows, key=lambda k: (k not in REGULATIONS, k)):
         group = sorted(rows[code], key=lambda r: (r[0].article or 0, r[1].scenario))
         lines += [f"### {group[0][0].title}", "", "| article | | criterion | result |",

@@ -27,6 +27,15 @@ def test_citations_are_read_from_the_tags() -> None:
     assert Citation("XYZ", 2).title == "XYZ"  # an unknown code is shown as written
 
 
+def test_a_rule_not_applicable_to_a_product_is_its_own_row_and_not_counted_as_passed() -> None:
+    criteria = (cited("uncertainty of travel", Status.NOT_APPLICABLE, "ART-IIB-14"),
+                cited("uncertainty of accident", Status.PASSED, "ART-IIB-14"),
+                cited("phone of travel", Status.FAILED, "ART-IIB-13"))
+    section = "\n".join(compliance_lines(criteria))
+    assert "1 of 2 criteria citing an article passed (1 not applicable" in section
+    assert "| art. 14 | ➖ | uncertainty of travel | not_applicable:" in section
+
+
 def test_verdict_md_lists_each_rule_under_its_regulation_and_article() -> None:
     criteria = (cited("phone of travel", Status.PASSED, "ART-IIB-13"),
                 cited("catch-all of medical", Status.FAILED, "ART-ISB-27"),
