@@ -58,7 +58,7 @@ from harness.readers.generator import (  # noqa: E402
     read_generator_health,
     read_load_plan,
 )
-from harness.readers.locust import read_phase_stats  # noqa: E402
+from harness.readers.locust_phases import read_phase_stats  # noqa: E402
 from harness_demo_shop.server import start_in_background  # noqa: E402
 from harness_load.launcher import (  # noqa: E402
     CSV_NAMES,

@@ -25,7 +25,8 @@ from harness.gates.load import (
 from harness.model import Outcome, Status
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.generator import LoadPlan, read_generator_health, read_load_plan
-from harness.readers.locust import LocustStats, read_phase_stats, read_request_history
+from harness.readers.locust import LocustStats, read_request_history
+from harness.readers.locust_phases import read_phase_stats
 from harness_steps.attachments import attach_files
 
 STEADY = ["steady"]

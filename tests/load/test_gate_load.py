@@ -12,7 +12,8 @@ from harness.errors import ConfigError
 from harness.gates.load import concurrency_gate, error_ratio_gate, percentile_gate
 from harness.model import Comparator, Status
 from harness.readers.generator import read_generator_health, read_load_plan
-from harness.readers.locust import read_locust_stats, read_phase_stats
+from harness.readers.locust import read_locust_stats
+from harness.readers.locust_phases import read_phase_stats
 from tests.load.conftest import DATA
 
 Evidence = Callable[[str], Path]

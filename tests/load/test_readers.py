@@ -19,10 +19,10 @@ from harness.readers.generator import (
 from harness.readers.locust import (
     read_failures,
     read_locust_stats,
-    read_phase_stats,
     read_stats_history,
     read_stats_json,
 )
+from harness.readers.locust_phases import read_phase_stats
 from tests.load.conftest import DATA
 
 Evidence = Callable[[str], Path]

@@ -18,7 +18,8 @@ from harness.readers.generator import (
     read_purchases,
     read_reconciliation,
 )
-from harness.readers.locust import read_locust_stats, read_phase_stats
+from harness.readers.locust import read_locust_stats
+from harness.readers.locust_phases import read_phase_stats
 from harness_load.launcher import LoadRequest, run_load
 
 pytestmark = pytest.mark.slow
