@@ -156,9 +156,11 @@ class BurnCheck:
             if w.burn is None:
                 return f"no data over {_span(w.seconds)}"
             gap = f", {w.missing} of {w.intervals} intervals missing" if w.missing else ""
-            return (f"{w.burn:.3g}x over {_span(w.seconds)} ({w.errors:g} errors in "
-                    f"{w.requests:g} requests{gap})")
-        return f"{self.status}: {one(self.long)}, {one(self.short)}; {self.pair.describe()}"
+            return (f"{w.burn:.3g}x over {_span(w.seconds)} ({w.errors:.3g} errors in "
+                    f"{w.requests:.0f} requests{gap})")
+        where = {BURNING: "at or above", OK: "below", NO_DATA: "not judged against"}
+        return (f"{one(self.long)} and {one(self.short)}: {where[self.status]} the alert "
+                f"{self.pair.describe()}")
 
 
 def burn_rate(errors: float, requests: float, slo: float) -> float | None:

@@ -50,7 +50,7 @@ def burn_gate(evidence: EscortEvidence, slo_percent: float, watch_window_s: floa
             pairs = evaluate_burn(points, slo_percent / 100.0, watch_window_s, interval)
         except ValueError as exc:
             return Outcome.inconclusive(f"burn rate not computable: {exc}")
-        said = "; ".join(p.describe() for p in pairs)
+        said = "; ".join(p.describe() for p in sorted(pairs, key=lambda p: p.status != BURNING))
         burns = [b for p in pairs for b in (p.long.burn, p.short.burn) if b is not None]
         common: dict[str, Any] = dict(observed=round(max(burns), 3) if burns else None,
                       threshold=min(p.pair.pair.factor for p in pairs),
