@@ -1,5 +1,8 @@
 """`harness report RUN_DIR`: generate the Allure 3 report from the run's allure-results.
 
+RUN_DIR is a gate run (`harness run`) or a watch (`harness watch`: the escort's decisions, a
+timeline per criterion and every check's features, from escort-state.json; mid-watch too).
+
 The report is one self-contained index.html: it opens from disk (a double-click, a CI
 artifact), where a multi-file Allure report only spins. It carries the release history (Allure's
 own history file, kept in the run's history folder) and the gate's verdict in the "Quality
@@ -16,7 +19,7 @@ from typing import Any
 
 from harness.errors import EvidenceError
 from harness.model import ExitCode
-from harness.record.history import ALLURE_HISTORY_FILE
+from harness.record.history import ALLURE_HISTORY_FILE, ESCORT_ALLURE_HISTORY_FILE
 from harness.rundir import RunDir, open_run_dir
 from harness.writers.allure import generate_report
 from harness.writers.json_verdict import read_document
@@ -34,7 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     run_dir = open_run_dir(args.run_dir)
     history = Path(args.history) if args.history else None
-    report = build_report(run_dir, history=history)
+    if is_watch(run_dir.path):
+        report = build_escort_report(run_dir.path, history=history)
+    else:
+        report = build_report(run_dir, history=history)
     index = report / "index.html"
     print(f"Allure report (one file, opens from disk): {index}")
     if args.open:
@@ -56,11 +62,40 @@ def build_report(run_dir: RunDir, allure: str | None = None,
                            verdict=verdict)
 
 
-def _verdict(run_dir: RunDir) -> dict[str, Any] | None:
+def is_watch(path: Path) -> bool:
+    from harness.escort.state import STATE_FILE
+
+    return (path / STATE_FILE).is_file()
+
+
+def build_escort_report(run_dir: Path, allure: str | None = None,
+                        history: Path | None = None) -> Path:
+    """The watch's report, from its state (a finished, a running or a resumed watch)."""
+    from harness.escort.allure import quality_gate, write_escort_results
+    from harness.escort.report import shown
+    from harness.escort.state import load_state
+
+    state = load_state(run_dir)
+    if state is None:
+        raise EvidenceError("not a watch: no escort-state.json", path=str(run_dir))
+    state, combined = shown(state)
+    results = write_escort_results(run_dir, state, combined)
+    folder = history or _sealed_history(_document(run_dir / "escort.json"))
+    return generate_report(results, run_dir / "allure-report", f"Launch escort {state.run_id}",
+                           allure=allure or os.environ.get("HARNESS_ALLURE"),
+                           history_file=folder / ESCORT_ALLURE_HISTORY_FILE if folder
+                           else None, quality_gate=quality_gate(combined))
+
+
+def _document(path: Path) -> dict[str, Any] | None:
     try:
-        return read_document(run_dir.path / "verdict.json")
+        return read_document(path)
     except EvidenceError:
         return None
+
+
+def _verdict(run_dir: RunDir) -> dict[str, Any] | None:
+    return _document(run_dir.path / "verdict.json")
 
 
 def _sealed_history(verdict: dict[str, Any] | None) -> Path | None:

@@ -38,6 +38,7 @@ from harness.escort.report import (
     clock,
     escort_document,
     render_markdown,
+    shown,
     write_escort_json,
     write_junit,
 )
@@ -76,6 +77,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the gate run this escort follows (default: the last one in the "
                              "release history)")
     parser.add_argument("--waivers", help="TOML file of waivers (see README)")
+    parser.add_argument("--no-report", action="store_true",
+                        help="do not generate the Allure report at the end (`harness report "
+                             "RUN_DIR` makes it later, or mid-watch)")
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -124,7 +128,10 @@ def run(args: argparse.Namespace) -> int:
         name = cancel.signal_name(cancelled.signum or 2)
         cancelled_result = cancelled_check(state.next_check, state.due(state.next_check), name)
         print(_line(cancelled_result, state), flush=True)
-    return _finish(run_dir, state, history, args.gate, cancelled_result)
+    code = _finish(run_dir, state, history, args.gate, cancelled_result)
+    if not args.no_report:
+        _report(run_dir, settings.text("report.allure"), history)
+    return code
 
 
 def _open_watch(args: argparse.Namespace, project: Project) -> tuple[Path, EscortState]:
@@ -208,10 +215,10 @@ def _finish(run_dir: Path, state: EscortState, history: Path, gate: str | None,
         finished["cancelled"] = cancelled_result.details.get("cancelled", "signal")
     state = replace(state, finished=finished)
     save_state(run_dir, state)
-    shown = replace(state, checks=tuple(results))
-    (run_dir / MARKDOWN_FILE).write_text(render_markdown(shown, combined), encoding="utf-8")
-    write_junit(shown, run_dir / JUNIT_FILE)
-    document = escort_document(shown, combined, {"gate": gate_link(history, gate)})
+    reported, combined = shown(state)  # the cancelled check included, as the report shows it
+    (run_dir / MARKDOWN_FILE).write_text(render_markdown(reported, combined), encoding="utf-8")
+    write_junit(reported, run_dir / JUNIT_FILE)
+    document = escort_document(reported, combined, {"gate": gate_link(history, gate)})
     write_escort_json(document, run_dir)
     info = RunDir(run_dir).read_run_info()
     info.update({"finished": finished["at"], "target": state.settings.get("target", "")})
@@ -222,6 +229,18 @@ def _finish(run_dir: Path, state: EscortState, history: Path, gate: str | None,
               f"{dict(state.hook.result)}")
     _summary(combined, run_dir)
     return int(combined.outcome.exit_code)
+
+
+def _report(run_dir: Path, allure: str, history: Path) -> None:
+    """The Allure report of the escort (a derived output: the outcome stands without it)."""
+    from harness.cli.report import build_escort_report
+    from harness.errors import HarnessError
+
+    try:
+        report = build_escort_report(run_dir, allure or None, history=history)
+        print(f"Allure report: {report / 'index.html'}")
+    except HarnessError as exc:
+        print(f"Allure report not generated: {exc}")
 
 
 def _summary(combined: Combined, run_dir: Path) -> None:

@@ -9,10 +9,11 @@ import datetime as dt
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from harness.escort.decide import CheckDecision, CheckResult, Combined
+from harness.escort.decide import CheckDecision, CheckResult, Combined, cancelled_check, combine
 from harness.escort.state import EscortState
 from harness.model import Criterion
 from harness.writers.json_verdict import HASH_FIELD, content_hash, write_document
@@ -27,6 +28,16 @@ _DECISION_MARK = {CheckDecision.CONTINUE: "🟢", CheckDecision.ROLLBACK: "🔴"
 
 def clock(at: float) -> str:
     return dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def shown(state: EscortState) -> tuple[EscortState, Combined]:
+    """The checks as reported, and their outcome: a watch cancelled by a signal shows the
+    check it did not judge as INCONCLUSIVE, saying so."""
+    cancelled = (state.finished or {}).get("cancelled")
+    if cancelled:
+        state = replace(state, checks=(*state.checks, cancelled_check(
+            state.next_check, state.due(state.next_check), str(cancelled))))
+    return state, combine(state.checks, state.planned)
 
 
 def escort_document(state: EscortState, combined: Combined,

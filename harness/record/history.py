@@ -21,6 +21,7 @@ from harness.errors import EvidenceError
 INDEX_FILE = "launch-history.jsonl"
 RECORDS_DIR = "records"
 ALLURE_HISTORY_FILE = "allure-history.jsonl"
+ESCORT_ALLURE_HISTORY_FILE = "allure-escort-history.jsonl"  # escorts trend apart from gates
 
 
 @dataclass(frozen=True)

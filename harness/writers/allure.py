@@ -22,7 +22,7 @@ from harness.model import Decision, Status, Verdict
 from harness.writers.markdown import render_markdown
 from harness.writers.sentence import describe
 
-_ALLURE_STATUS = {Status.PASSED: "passed", Status.FAILED: "failed",
+ALLURE_STATUS = {Status.PASSED: "passed", Status.FAILED: "failed",
                   Status.INCONCLUSIVE: "broken", Status.WAIVED: "skipped",
                   Status.NOT_APPLICABLE: "skipped",
                   Status.SKIPPED: "skipped"}
@@ -58,7 +58,7 @@ def _write_verdict_result(verdict: Verdict, results_dir: Path) -> None:
     steps: list[dict[str, Any]] = []
     for c in verdict.criteria:
         steps.append({"name": f"[{c.status.value}] {c.feature}: {c.scenario}",
-                      "status": _ALLURE_STATUS[c.status], "stage": "finished",
+                      "status": ALLURE_STATUS[c.status], "stage": "finished",
                       "statusDetails": {"message": describe(c)},
                       "start": now_ms, "stop": now_ms})
     reasons = "; ".join(verdict.reasons) or "every required criterion passed"
@@ -93,13 +93,17 @@ def find_allure(start: Path, configured: str | None = None) -> str | None:
 
 def generate_report(results_dir: Path, report_dir: Path, name: str = "Launch harness", *,
                     allure: str | None = None, history_file: Path | None = None,
-                    verdict: Mapping[str, Any] | None = None, single_file: bool = True) -> Path:
+                    verdict: Mapping[str, Any] | None = None, single_file: bool = True,
+                    quality_gate: Mapping[str, Any] | None = None) -> Path:
     """Run Allure 3 over `results_dir`; raises ToolError with the fix when it cannot.
 
     `single_file`: one self-contained index.html (opens from disk, a double-click or a CI
     artifact; Allure's awesome plugin option `singleFile`). `history_file`: Allure's own
     JSON-lines history (config `historyPath`): read for the History and trend, then appended.
-    `verdict`: the verdict.json document, shown in Allure's "Quality Gates" tab."""
+    `verdict`: the verdict.json document, shown in Allure's "Quality Gates" tab (or
+    `quality_gate`: one quality-gate result, e.g. the escort's)."""
+    if quality_gate is None and verdict is not None:
+        quality_gate = quality_gate_result(verdict)
     executable = find_allure(report_dir.resolve().parent, allure)
     if executable is None:
         raise ToolError("Allure 3 is not installed: `npm install allure@3` in your project "
@@ -108,8 +112,8 @@ def generate_report(results_dir: Path, report_dir: Path, name: str = "Launch har
         config = _write_config(Path(scratch), name, history_file, single_file)
         command = [executable, "generate", str(results_dir), "-o", str(report_dir),
                    "--config", str(config)]
-        if verdict is not None:
-            command += ["--dump", str(_write_quality_gate_dump(Path(scratch), verdict))]
+        if quality_gate is not None:
+            command += ["--dump", str(_write_quality_gate_dump(Path(scratch), quality_gate))]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=300,
                                   check=False)
@@ -179,13 +183,13 @@ def quality_gate_result(verdict: Mapping[str, Any]) -> dict[str, Any]:
             "environment": "default", "testResults": []}
 
 
-def _write_quality_gate_dump(folder: Path, verdict: Mapping[str, Any]) -> Path:
+def _write_quality_gate_dump(folder: Path, gate: Mapping[str, Any]) -> Path:
     path = folder / "launch-verdict-quality-gate.zip"
     with zipfile.ZipFile(path, "w") as archive:
         for entry, content in _EMPTY_DUMP.items():
             archive.writestr(entry, json.dumps(content))
         archive.writestr("quality-gate-results.json",
-                         json.dumps([quality_gate_result(verdict)], ensure_ascii=False))
+                         json.dumps([dict(gate)], ensure_ascii=False))
     return path
 
 

@@ -23,6 +23,7 @@ from harness.cli.watch_demo import COMPLAINTS_QUERY
 
 pytestmark = pytest.mark.slow
 DEADLINE_S = 240.0
+ALLURE = Path(__file__).resolve().parents[2] / "node_modules" / ".bin" / "allure"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _watch(project: Path, *args: str, new_session: bool = False,
            complaints: str | None = None) -> subprocess.Popen[str]:
-    env = dict(os.environ)
+    env = {**os.environ, "HARNESS_ALLURE": str(ALLURE)}  # the project has no node_modules
     if complaints:  # the external store's complaints table ([escort] complaints_query)
         env["HARNESS_COMPLAINTS_SOURCE"] = complaints
     return subprocess.Popen([sys.executable, "-m", "harness", "watch", "--project",
@@ -93,6 +94,12 @@ def test_degrading_release_is_rolled_back_within_two_intervals(project: Path,
                     "The error budget is not burning fast"}, named
     assert calls.read_text() == "called\n"  # the hook, once
     assert "rollback hook called" in out
+    report = _run_dir(out) / "allure-report"  # the escort's Allure report, made at the end
+    summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
+    names = [t["name"] for t in json.loads((report / "test-results.json").read_text(
+        encoding="utf-8"))["byId"].values()]
+    assert summary["status"] == "failed" and "Escort: ESCORT FAILED" in names, out
+    assert f"Check {len(decisions):04d} of 9: ROLLBACK" in names, names
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from harness.cli.report import build_report
 from harness.record import seal
 from harness.record.history import ALLURE_HISTORY_FILE
+from tests.report_page import report_page
 
 from .runs import make_run
 
@@ -46,40 +47,27 @@ def test_report_is_one_file_and_allure_history_is_kept(reports: Path) -> None:
 
 
 def test_report_opened_from_a_file_renders_history_and_quality_gate(reports: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from harness_browser.browser import launch_browser
-
     index = reports / BAD / "allure-report" / "index.html"
     first_start = json.loads((reports / GOOD / "allure-results" /
                               "launch-verdict-result.json").read_text())["start"]
-    with sync_playwright() as playwright:
-        browser = launch_browser(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1200})
-            remote: list[str] = []
-            page.on("request", lambda r: remote.append(r.url)
-                    if not r.url.startswith(("file:", "data:", "blob:")) else None)
-            page.goto(index.as_uri(), timeout=90_000)
-            body = page.locator("body")
-            body.get_by_text("Launch verdict: NO-GO").last.wait_for(timeout=90_000)
-            assert "Launch verdict: NO-GO" in body.inner_text()
-            assert "1.5.0" in body.inner_text()  # the version under test, from run.json
+    with report_page(index) as (page, remote):
+        body = page.locator("body")
+        body.get_by_text("Launch verdict: NO-GO").last.wait_for(timeout=90_000)
+        assert "Launch verdict: NO-GO" in body.inner_text()
+        assert "1.5.0" in body.inner_text()  # the version under test, from run.json
 
-            page.get_by_role("button", name="Quality Gates").or_(
-                page.get_by_text("Quality Gates")).first.click()
-            body.get_by_text("launch-harness verdict").first.wait_for(timeout=30_000)
-            gate = body.inner_text()
-            assert "Launch verdict NO-GO" in gate and "medical is fully visible" in gate
+        page.get_by_role("button", name="Quality Gates").or_(
+            page.get_by_text("Quality Gates")).first.click()
+        body.get_by_text("launch-harness verdict").first.wait_for(timeout=30_000)
+        gate = body.inner_text()
+        assert "Launch verdict NO-GO" in gate and "medical is fully visible" in gate
 
-            page.goto(index.as_uri(), timeout=90_000)
-            body.get_by_text("Launch verdict: NO-GO").last.wait_for(timeout=90_000)
-            body.get_by_text("Launch verdict: NO-GO").last.click()
-            page.get_by_text("History").first.click()
-            page.wait_for_timeout(1000)
-            text = body.inner_text()
-        finally:
-            browser.close()
+        page.goto(index.as_uri(), timeout=90_000)
+        body.get_by_text("Launch verdict: NO-GO").last.wait_for(timeout=90_000)
+        body.get_by_text("Launch verdict: NO-GO").last.click()
+        page.get_by_text("History").first.click()
+        page.wait_for_timeout(1000)
+        text = body.inner_text()
     history = text.split("Environments", 1)[1].split("Powered by", 1)[0]
     assert re.findall(r"\d\d:\d\d:\d\d", history) == [_shown_time(first_start)], text[:1500]
     assert remote == []
