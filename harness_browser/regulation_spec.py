@@ -46,7 +46,9 @@ SELLER_PATTERN = (r"(?:销售(?:机构|方|平台|主体)|代理机构|经纪机
 # 销售办法 art. 40: the surrender terms, before signing
 SURRENDER_TERMS_PATTERN = r"退保(?:说明|须知|条件|规则)|(?:surrender (?:terms|conditions))"
 # 监管办法 art. 21: automatic renewal only with the buyer's own consent
-RENEWAL_PATTERN = r"自动续保|自动续费|自动续期|(?:auto-?renew|automatic(?:ally)? renew)"
+# (a whole word: "auto-renew-preticked", an identifier on the page, is not a renewal clause)
+RENEWAL_PATTERN = (r"自动续保|自动续费|自动续期|(?:(?:auto-?renew|automatic(?:ally)? renew)"
+                   r"(?:als?|s|ed|ing)?(?![A-Za-z0-9_-]))")
 NO_RENEWAL_PATTERN = (r"不(?:会|再)?自动续(?:保|费|期)|无自动续(?:保|费)|"
                       r"(?:(?:does|will) not (?:auto-?)?renew|no automatic renewal)")
 # 销售办法 art. 27: no catch-all question in the health declaration

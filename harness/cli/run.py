@@ -38,6 +38,8 @@ VARIANTS = ("good", "long-flow", "notice-below-fold", "notice-covered", "unclear
             "lost-policies", "gray-regression", "preticked-consent", "no-service-contact",
             "missing-disclosures", "auto-renew-preticked", "catch-all-health-question",
             "uncertainty-small-print")
+# a variant that is good for minutes and then degrades: for `harness watch --demo` only
+WATCH_VARIANTS = (*VARIANTS, "degrade-after")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

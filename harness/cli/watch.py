@@ -20,6 +20,7 @@ from typing import Any
 
 from harness import cancel
 from harness.cli.project_args import add_project_argument, project_from
+from harness.cli.run import WATCH_VARIANTS
 from harness.cli.watch_parts import (
     Wiring,
     demo_or_prometheus,
@@ -58,7 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="escort the bundled demo shop: start it, visitors for it and a "
                              "Prometheus scraping it, all on loopback, data in the run directory")
-    parser.add_argument("--variant", help="demo shop variant, e.g. degrade-after (--demo)")
+    parser.add_argument("--variant", choices=WATCH_VARIANTS,
+                        help="demo shop variant (--demo), e.g. degrade-after: good, then "
+                             "payments fail and policies are lost")
     parser.add_argument("--degrade-after", metavar="DURATION",
                         help="when the degrade-after variant starts degrading (e.g. 2m)")
     parser.add_argument("--demo-rate", type=float, metavar="N",

@@ -159,8 +159,9 @@ class BurnCheck:
             return (f"{w.burn:.3g}x over {_span(w.seconds)} ({w.errors:.3g} errors in "
                     f"{w.requests:.0f} requests{gap})")
         where = {BURNING: "at or above", OK: "below", NO_DATA: "not judged against"}
-        return (f"{one(self.long)} and {one(self.short)}: {where[self.status]} the alert "
-                f"{self.pair.describe()}")
+        measured = one(self.long) if self.long.seconds == self.short.seconds \
+            else f"{one(self.long)} and {one(self.short)}"  # a compressed watch: one window
+        return f"{measured}: {where[self.status]} the alert {self.pair.describe()}"
 
 
 def burn_rate(errors: float, requests: float, slo: float) -> float | None:

@@ -50,14 +50,15 @@ def burn_gate(evidence: EscortEvidence, slo_percent: float, watch_window_s: floa
             pairs = evaluate_burn(points, slo_percent / 100.0, watch_window_s, interval)
         except ValueError as exc:
             return Outcome.inconclusive(f"burn rate not computable: {exc}")
-        said = "; ".join(p.describe() for p in sorted(pairs, key=lambda p: p.status != BURNING))
+        said = "; ".join(p.describe() for p in pairs)
         burns = [b for p in pairs for b in (p.long.burn, p.short.burn) if b is not None]
         common: dict[str, Any] = dict(observed=round(max(burns), 3) if burns else None,
                       threshold=min(p.pair.pair.factor for p in pairs),
                       comparator=Comparator.LT, unit="x budget", evidence=(evidence.source,),
                       details={"pairs": said})
-        if any(p.status == BURNING for p in pairs):
-            return Outcome(Status.FAILED, f"the error budget is burning: {said}", **common)
+        if any(p.status == BURNING for p in pairs):  # the pairs that alert, not the others
+            burning = "; ".join(p.describe() for p in pairs if p.status == BURNING)
+            return Outcome(Status.FAILED, f"the error budget is burning: {burning}", **common)
         if any(p.status == NO_DATA for p in pairs):
             return Outcome.inconclusive(f"burn rate without data: {said}", **common)
         return Outcome(Status.PASSED, f"no window pair burns at its alert rate: {said}",

@@ -134,3 +134,16 @@ def test_each_variant_breaks_its_rules_and_only_those(chromium: Browser, variant
                 assert words in outcome.message, (rule, outcome.message)
         else:
             assert outcome.status == Status.PASSED, (rule, outcome.message)
+
+
+def test_a_variant_name_on_the_page_is_not_a_renewal_clause(chromium: Browser,
+                                                            tmp_path: Path) -> None:
+    """The demo's footer names its variant ("页面版本：auto-renew-preticked"): travel has no
+    renewal box, so the page offers no automatic renewal and the rule passes."""
+    shop = start_in_background(variant="auto-renew-preticked")
+    try:
+        j = drive(chromium, builtin_journey("demo-travel"), tmp_path, shop.url)
+    finally:
+        shop.stop()
+    renewal = judge(j)["renewal"]
+    assert renewal.status == Status.PASSED, renewal.message

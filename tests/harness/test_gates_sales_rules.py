@@ -26,7 +26,7 @@ from harness.gates.sales_rules import (
 )
 from harness.model import Outcome, Status
 from harness.readers.browser import JourneyEvidence, read_journey
-from harness_browser.regulation_spec import RegulationSpec
+from harness_browser.regulation_spec import RENEWAL_PATTERN, RegulationSpec
 from harness_contract.sales_rules import PATTERN_KEYS
 
 NO_FIELDS = {"text": 0, "checkbox": 0, "radio": 0, "select": 0}
@@ -182,6 +182,16 @@ def test_renewal(tmp_path: Path) -> None:
         in outcome.message
     screens[1]["renewal"] = {"controls": [], "says_auto": None, "says_none": "不自动续保"}
     assert renewal_consent_gate(journey(tmp_path, screens)).status == Status.PASSED
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("到期自动续保", True), ("Auto-renewal of this policy", True), ("it auto-renews", True),
+    ("automatically renewed each year", True), ("页面版本：auto-renew-preticked", False),
+    ("autorenewable", False)])
+def test_the_renewal_wording_is_a_whole_word(text: str, found: bool) -> None:
+    import re
+
+    assert bool(re.search(RENEWAL_PATTERN, text, re.IGNORECASE)) is found
 
 
 def test_catch_all_questions_fail(tmp_path: Path) -> None:
