@@ -59,6 +59,22 @@ def needed_evidence(features_dir: Path, areas: Iterable[str],
     return list(needed)
 
 
+def asked_viewports(features_dir: Path, areas: Iterable[str]) -> dict[str, dict[str, int]]:
+    """product -> {viewport: scenarios naming it}, for the steps that name a viewport (not
+    "at its main viewport"): what the features ask for whatever the journeys declare."""
+    asked: dict[str, dict[str, int]] = {}
+    for area in areas:
+        for feature in sorted((features_dir / area).rglob("*.feature")):
+            for _, steps in scenarios(feature.read_text(encoding="utf-8")):
+                named = {(m["product"], m["viewport"]) for step in steps if "<" not in step
+                         for pattern in (*_JOURNEY, *_FORM)
+                         if (m := pattern.search(step)) and m.groupdict().get("viewport")}
+                for product, viewport in named:
+                    counts = asked.setdefault(product, {})
+                    counts[viewport] = counts.get(viewport, 0) + 1
+    return asked
+
+
 def _items(step: str, tags: frozenset[str],
            journeys: JourneyPlan) -> Iterator[tuple[str, str, str]]:
     if "<" in step:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cli.acceptance import check_areas, default_areas
-from harness.cli.browser_phase import feature_tags, needed_evidence
+from harness.cli.browser_phase import asked_viewports, feature_tags, needed_evidence
 from harness.errors import ConfigError
 from harness.policy import Policy, read_waivers
 from harness.preflight import check_features
@@ -187,7 +187,24 @@ def _journeys(project: Project, features: Path, areas: tuple[str, ...],
     notes = tuple(f"{found[p]}: no selected feature names the product {p!r}, so it is not "
                   "judged (add it to the Examples of your features, or re-run `harness init "
                   "--products ...` in a scratch folder and copy the rows)" for p in unused)
-    return folder, notes, declared
+    return folder, notes + _undriven(declared, features, areas), declared
+
+
+def _undriven(declared: JourneyPlan, features: Path, areas: tuple[str, ...]) -> tuple[str, ...]:
+    """A note per product whose journey is driven at fewer viewports than its features name:
+    those scenarios will be NOT APPLICABLE, which a reader should know before the run."""
+    notes = []
+    for product, counts in sorted(asked_viewports(features, areas).items()):
+        journey = declared.products.get(product)
+        if journey is None or not journey.viewports:
+            continue
+        missed = {v: n for v, n in counts.items() if v not in journey.viewports}
+        if missed:
+            notes.append(f"{journey.file}: drives {product} at {', '.join(journey.viewports)} "
+                         f"only; {sum(missed.values())} scenario(s) ask for it at "
+                         f"{', '.join(sorted(missed))}, and will be NOT APPLICABLE (add the "
+                         "viewports to the journey to judge them)")
+    return tuple(notes)
 
 
 def check_journeys(folder: Path) -> JourneyPlan:

@@ -58,6 +58,9 @@ def test_declared_criteria_are_not_applicable_with_their_reason_and_nothing_else
     assert sorted(p.name for p in (run / "raw" / "browser" / "travel").iterdir()) == ["phone"]
     text = (run / "verdict.md").read_text(encoding="utf-8")
     assert "| not_applicable |" in text and "5 criteria not applicable" in text
+    # said before the run, too
+    assert ("travel.toml: drives travel at phone only; 4 scenario(s) ask for it at desktop, "
+            "desktop-hd, phone-small, wechat, and will be NOT APPLICABLE") in done.stdout
     declared = json.loads((run / "raw" / "browser" / "journeys.json").read_text("utf-8"))
     assert declared["products"]["travel"]["viewports"] == ["phone"]
 
