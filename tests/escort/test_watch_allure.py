@@ -6,6 +6,9 @@ opened in Chromium from a file: the timeline and the Quality Gates tab show the 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -142,14 +145,17 @@ def test_a_cancelled_watch_shows_the_check_it_did_not_judge(tmp_path: Path) -> N
 @pytest.mark.browser
 def test_real_allure_report_of_a_watch_renders_the_timeline_and_quality_gate(
         tmp_path: Path) -> None:
-    from harness.cli.report import build_escort_report
     from harness.record.history import ESCORT_ALLURE_HISTORY_FILE
 
     assert ALLURE.exists(), f"Allure 3 is not installed at {ALLURE}: run `npm ci`"
     run, state = _run(tmp_path / "watch")
     save_state(run, replace(state, finished={"outcome": "ESCORT FAILED"}))
     history = tmp_path / "history"
-    report = build_escort_report(run, str(ALLURE), history=history)
+    done = subprocess.run([sys.executable, "-m", "harness", "report", str(run), "--history",
+                           str(history)], capture_output=True, text=True, timeout=300,
+                          check=False, env={**os.environ, "HARNESS_ALLURE": str(ALLURE)})
+    report = run / "allure-report"
+    assert done.returncode == 0 and str(report / "index.html") in done.stdout, done.stderr
     summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
     # the outcome, 3 checks, 2 criteria timelines, 1 scenario (its earlier checks its retries:
     # Allure counts the tests that have retries)
