@@ -74,6 +74,13 @@ def gray_gate(evidence: EscortEvidence, metric: str, alpha: float,
     events, trials, higher_is_better, what = GRAY_METRICS[metric]
 
     def gate() -> Outcome:
+        asked = {s.cohort for s in evidence.at()} - {WHOLE_STORE}
+        if not asked:  # [escort] cohorts = []: declared, not a gap (other names stay a gap)
+            evidence.measure(trials)  # the check itself was collected, or why not
+            return Outcome(Status.NOT_APPLICABLE,
+                           f"no gray comparison: [escort] cohorts is empty (no {gray} and "
+                           f"{control} cohorts to compare, e.g. a release launched to "
+                           "everyone); list the cohort label's values to judge it")
         for quantity in (events, trials):  # the check judged must have its counts
             evidence.measure(quantity, gray)
             evidence.measure(quantity, control)

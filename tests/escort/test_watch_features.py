@@ -95,3 +95,21 @@ def test_the_chinese_escort_features_judge_the_same(tmp_path: Path) -> None:
     assert len(good.criteria) == 13  # as many as in English: every phrase bound
     assert lost.decision is CheckDecision.ROLLBACK
     assert [r.criterion.split(" :: ")[1] for r in lost.reasons] == ["实收保费等于报价保费"]
+
+
+def test_no_cohorts_makes_the_gray_comparison_not_applicable_and_the_escort_can_pass(
+        project: Path, tmp_path: Path) -> None:
+    """[escort] cohorts = [] (launched to everyone): the gray criteria are NOT APPLICABLE,
+    saying why, and the check CONTINUEs on the rest; cohorts under other names stay a gap."""
+    busy = {"policies": 400.0, "quotes": 1000.0}  # enough policies to judge the complaints
+    [check] = _watch(project, tmp_path / "none", [samples(0, busy, cohorts=())])
+    gray = [c for c in check.criteria if "control" in c.scenario]
+    assert check.decision is CheckDecision.CONTINUE, check.summary()
+    assert len(gray) == 2 and all(c.status.value == "not_applicable" for c in gray), gray
+    assert all("[escort] cohorts is empty" in c.outcome.message for c in gray)
+    [other] = _watch(project, tmp_path / "other",
+                     [samples(0, busy, cohorts=("canary", "stable"))])
+    assert other.decision is CheckDecision.INCONCLUSIVE, other.summary()
+    assert {r.criterion.split(" :: ")[1] for r in other.reasons} == {
+        "Gray converts no worse than control",
+        "Gray fails no more purchase requests than control"}
