@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.markers import recorded_source
 from harness.model import Source
 
 SOURCE_NAME = "run directory disk"
@@ -129,15 +130,8 @@ class DiskGuard:
 
 def recorded_disk_full(run_dir: Path) -> Source | None:
     """The full disk RUN_DIR/disk-full.json records, or None; unreadable, it still counts."""
-    path = Path(run_dir) / MARKER
-    if not path.exists():
-        return None
-    try:
-        detail = str(json.loads(path.read_text(encoding="utf-8"))["detail"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        detail = (f"the run directory's disk filled up during the run; the record of it "
-                  f"cannot be read ({type(exc).__name__}: {exc})")
-    return Source(SOURCE_NAME, 4, "disk full", f"{detail} (recorded in {path})")
+    return recorded_source(Path(run_dir) / MARKER, SOURCE_NAME, 4, "disk full",
+                           "the run directory's disk filled up during the run")
 
 
 def is_disk_source(source: Source) -> bool:

@@ -23,13 +23,17 @@ from harness.cancel import is_cancellation
 from harness.diskspace import is_disk_source
 from harness.model import Criterion, Decision, Outcome, Source, Status, Verdict
 from harness.policy import Policy, unmatched_waivers
+from harness.store_probe import is_store_down_source
 
 CANCELLED_ID = "launch gate::the run was not cancelled"
 DISK_ID = "launch gate::the run directory had room for the evidence"
+STORE_ID = "launch gate::the store answered after the load"
 VOIDING: tuple[tuple[str, str, Callable[[Source], bool], str], ...] = (
     (CANCELLED_ID, "the run was not cancelled", is_cancellation, "the run was cancelled"),
     (DISK_ID, "the run directory had room for the evidence", is_disk_source,
      "the run directory's disk filled up"),
+    (STORE_ID, "the store answered after the load", is_store_down_source,
+     "the store did not answer after the load phase"),
 )
 
 

@@ -53,15 +53,16 @@ def run_features(run: RunDir, features_dir: Path, *, target: str | None, offline
                  selected: tuple[str, ...], variant: str = "good",
                  allow_non_local: bool = False, journeys: Path | None = None,
                  quiet: bool = True, env_extra: dict[str, str] | None = None,
-                 log_name: str | None = None) -> int:
-    """pytest over the project's features, limited to `selected` areas; returns its exit code."""
+                 log_name: str | None = None, allure: bool | None = None) -> int:
+    """pytest over the project's features, limited to `selected` areas; returns its exit code.
+    `allure`: write Allure results (default: a live run does, an offline re-judge does not)."""
     project = features_dir.parent
     command = [sys.executable, "-m", "pytest", str(features_dir), f"--rootdir={project}",
                "-p", "no:cacheprovider", "-p", "no:allure_pytest", "-p", "no:locust",
                "-o", f"bdd_features_base_dir={features_dir}",
                f"--harness-run-dir={run.path}", f"--harness-variant={variant}",
                f"--harness-areas={','.join(selected)}"]
-    if not offline:  # the live run's Allure results stay; a re-judge only rewrites the verdict
+    if not offline if allure is None else allure:  # a re-judge only rewrites the verdict
         command.append(f"--alluredir={run.allure_results}")
     command += ["-q", "--no-header"] if quiet else ["-v"]
     if target:

@@ -33,6 +33,7 @@ from harness.model import Source
 from harness.record import seal, target_version
 from harness.record.history import project_history
 from harness.rundir import RunDir, git_commit, new_run_dir, tool_versions
+from harness.store_probe import store_down_source, store_refuses
 
 VARIANTS = ("good", "long-flow", "notice-below-fold", "notice-covered", "unclear-errors", "slow",
             "lost-policies", "gray-regression", "preticked-consent", "no-service-contact",
@@ -122,13 +123,16 @@ def run(args: argparse.Namespace) -> int:
             target.url, project.settings.text("target.version_header") or None,
             project.settings.text("target.version_endpoint") or None)
         run_dir.write_run_info(info)
+        down: Source | None = None  # the store did not answer after the load
         if "load" in plan.phases and not disk.full:
             with timer("load"), disk.watch("load"):
                 sources.append(load_phase(project, plan, target, run_dir))
-        if "gray" in plan.phases and not disk.full:
+            down = _store_down(run_dir, target.url)
+        demo_gray = not project.settings.text("gray.source")  # driven through the store
+        if "gray" in plan.phases and not disk.full and not (down and demo_gray):
             with timer("gray"), disk.watch("gray"):
                 sources.append(gray_phase(project, plan, target, run_dir))
-        if "browser" in plan.phases and not disk.full:
+        if "browser" in plan.phases and not disk.full and down is None:
             with timer("browser evidence"), disk.watch("browser evidence"):
                 produced = browser_phase(target.url, run_dir, project.features_dir, plan.areas,
                                          args.browser_workers, plan.journeys,
@@ -138,11 +142,14 @@ def run(args: argparse.Namespace) -> int:
         if disk.full:  # judge what is on disk, offline, in the room set aside
             disk.release()
         with timer("acceptance features"), disk.watch("acceptance features"):
+            offline = disk.full or down is not None  # judge what is on disk
             code = run_features(run_dir, project.features_dir, target=target.url,
-                                offline=disk.full, variant=plan.variant, selected=plan.areas,
-                                allow_non_local=plan.allow_non_local, journeys=plan.journeys)
+                                offline=offline, variant=plan.variant, selected=plan.areas,
+                                allow_non_local=plan.allow_non_local, journeys=plan.journeys,
+                                allure=not disk.full)
             sources.append(Source("acceptance features", code, "pytest features/",
-                                  f"log: {run_dir.path / features_log(disk.full)}"))
+                                  f"log: {run_dir.path / features_log(offline)}"))
+        sources.extend([down] if down else [])
     sources.extend(cancelled.sources(info))  # a cancelled run is INCONCLUSIVE, saying so
     sources.extend(disk.sources())  # so is one whose disk filled up
     with timer("verdict"):
@@ -177,6 +184,17 @@ def _json(data: Any) -> str:
     import json
 
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _store_down(run_dir: RunDir, url: str) -> Source | None:
+    """After the load: the store's port still accepts a connection, or the Source saying it
+    does not (the phases that need the store are then not run)."""
+    why = store_refuses(url)
+    if why is None:
+        return None
+    down = store_down_source(run_dir.path, url, why)
+    print(f"note: {down.detail}", flush=True)
+    return down
 
 
 def _report(run_dir: RunDir, allure: str, history: Path, sources: list[Source]) -> None:

@@ -24,6 +24,7 @@ from harness.record import seal
 from harness.record.pages import page_lines
 from harness.record.requirements import requirements_for
 from harness.rundir import RunDir, open_run_dir
+from harness.store_probe import recorded_store_down
 from harness.verdict import decide
 from harness.writers.allure import write_allure_extras
 from harness.writers.compliance import cited_as
@@ -68,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     # what the run itself recorded: a cancelled run, or one whose disk filled up, stays
     # INCONCLUSIVE however often it is re-judged
     sources = [s for s in (recorded_cancellation(run_dir.path),
-                           recorded_disk_full(run_dir.path)) if s is not None]
+                           recorded_disk_full(run_dir.path),
+                           recorded_store_down(run_dir.path)) if s is not None]
     if not args.no_rejudge:
         info = run_dir.read_run_info()
         features = features_of(args, info)

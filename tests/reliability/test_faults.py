@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 LOAD_ONLY = PHASES["load"][0]
 VALID_ID = "The store carries the load of its launch profile :: The load test itself is valid"
 DISK_ID = "launch gate::the run directory had room for the evidence"
+STORE_ID = "launch gate::the store answered after the load"
 KILL_AFTER_S = 8.0  # seconds into the load (the smoke profile's steady phase starts at 5 s)
 
 
@@ -77,6 +78,9 @@ def test_a_process_killed_mid_load_is_inconclusive_and_named(
         victims: Callable[[psutil.Process], bool], expected: list[str], tmp_path: Path,
         gates: list[GateProcess]) -> None:
     argv = [a if a != "1" else "2" for a in LOAD_ONLY]  # two Locust workers: one can be lost
+    if victims is _shop:  # and a browser area: its journeys come after the load
+        argv = [*argv[argv.index("--areas") + 2:], "--skip", "gray", "--areas",
+                "capacity,purchase_flow"]
     gate = start_gate(argv, tmp_path / "reports")
     gates.append(gate)
     gate.wait_for(lambda g: _load_sample_at(g, KILL_AFTER_S), timeout_s=120)
@@ -85,15 +89,23 @@ def test_a_process_killed_mid_load_is_inconclusive_and_named(
     assert chosen, [p.cmdline() for p in gate.leftovers()]
     for proc in chosen:
         proc.kill()
-    _, verdict = _finish(gate, expected_exit=3)
+    printed, verdict = _finish(gate, expected_exit=3)
     assert verdict["decision"] == "INCONCLUSIVE"
     valid = _criterion(verdict, VALID_ID)
     message = str(valid["message"])
-    assert valid["status"] == "inconclusive" and verdict["reasons"][0] == VALID_ID  # type: ignore[index]
+    first = STORE_ID if victims is _shop else VALID_ID  # a dead store is said first
+    assert valid["status"] == "inconclusive" and verdict["reasons"][0] == first  # type: ignore[index]
+    assert VALID_ID in verdict["reasons"]  # type: ignore[operator]
     for text in expected:
         assert text in message, message
     if victims is _shop:  # the store is named, the generator is not blamed
         assert "measured the generator" not in message, message
+        # and its journeys were not driven against the dead port: their criteria are missing
+        assert "did not answer after the load phase" in printed, printed
+        assert "[browser evidence]" not in printed, printed
+        assert not list((gate.run_dir / "raw" / "browser").glob("*/*/journey.json"))
+        flow = [c for c in verdict["criteria"] if "steps" in str(c["scenario"])]  # type: ignore[attr-defined]
+        assert flow and all(c["status"] == "inconclusive" for c in flow), flow
     load = gate.run_dir / "raw" / "load"
     for name in ("generator.jsonl", "stats.csv", "failures.csv"):  # the evidence so far
         assert (load / name).stat().st_size > 0, name
