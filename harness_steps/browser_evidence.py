@@ -27,6 +27,7 @@ from harness.pytest_plugin import scenario_of
 from harness.readers.browser import JourneyEvidence, read_journey
 from harness.readers.evidence_file import contract_record
 from harness_contract.journey_plan import JOURNEYS_JSON, JourneyPlan
+from harness_contract.pages import PAGES_JSON
 
 DRIVE_TIMEOUT_S = 600.0
 
@@ -69,6 +70,9 @@ class BrowserEvidence:
             self._drive("journey", product, viewport)
         evidence = read_journey(out / "journey.json")
         _attach_screens(evidence)
+        if (out / PAGES_JSON).is_file():  # the page versions seen (可回溯): hashes and files
+            allure.attach.file(str(out / PAGES_JSON), name="page versions (pages.json)",
+                               attachment_type=allure.attachment_type.JSON)
         return evidence
 
     def form_errors(self, product: str, viewport: str) -> Path:

@@ -58,6 +58,10 @@ def test_declared_criteria_are_not_applicable_with_their_reason_and_nothing_else
     assert sorted(p.name for p in (run / "raw" / "browser" / "travel").iterdir()) == ["phone"]
     text = (run / "verdict.md").read_text(encoding="utf-8")
     assert "| not_applicable |" in text and "5 criteria not applicable" in text
+    # the page versions each journey saw are in its Allure result (可回溯)
+    names = [a["name"] for f in (run / "allure-results").glob("*-result.json")
+             for a in _attachments(json.loads(f.read_text(encoding="utf-8")))]
+    assert "page versions (pages.json)" in names, sorted(set(names))[:20]
     # said before the run, too
     assert ("travel.toml: drives travel at phone only; 4 scenario(s) ask for it at desktop, "
             "desktop-hd, phone-small, wechat, and will be NOT APPLICABLE") in done.stdout
@@ -83,3 +87,11 @@ def test_page_versions_are_kept_linked_and_verified(
     changed = harness("verify", str(run), cwd=run)
     assert changed.returncode == 1, changed.stdout + changed.stderr
     assert f"raw/browser/medical/desktop/{index['pages'][1]['file']}: changed" in changed.stdout
+
+
+def _attachments(node: dict[str, object]) -> list[dict[str, str]]:
+    """Every attachment of an Allure result, its steps' included."""
+    found = list(node.get("attachments") or [])  # type: ignore[call-overload]
+    for step in node.get("steps") or []:  # type: ignore[attr-defined]
+        found += _attachments(step)
+    return found
