@@ -52,9 +52,8 @@ def decide(criteria: Sequence[Criterion], policy: Policy,
                  for c in judged if c.status is Status.WAIVED]
     not_applicable = [c for c in judged if c.status is Status.NOT_APPLICABLE]
     if not_applicable:
-        warnings.append(f"{len(not_applicable)} criteria not applicable, as declared (a "
-                        "journey, the escort's settings; not judged; each with its reason in "
-                        "the table)")
+        warnings.append(f"{len(not_applicable)} criteria not applicable (not judged, never "
+                        "counted as passed; each with its reason in the table)")
     warnings += [f"expired waiver ignored: {w.criterion_id} (expired {w.expires})"
                  for w in policy.expired_waivers()]
     warnings += unmatched_waivers(policy, {c.id for c in judged})
