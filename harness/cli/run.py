@@ -47,8 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_project_argument(parser)
     parser.add_argument("--target", help="base URL of the store to gate (default: [target] url "
                         "of harness.toml, else the bundled demo shop)")
-    parser.add_argument("--variant", choices=VARIANTS,
-                        help="demo shop release variant (default: good)")
+    parser.add_argument("--variant", choices=VARIANTS, metavar="VARIANT",
+                        help=f"demo shop release variant (default: good): one of "
+                             f"{', '.join(VARIANTS)}")
     parser.add_argument("--gray-percent", type=float,
                         help="share of demo-shop visitors on the new version (default: 50)")
     parser.add_argument("--load-profile", choices=("smoke", "peak"),

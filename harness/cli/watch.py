@@ -59,9 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="escort the bundled demo shop: start it, visitors for it and a "
                              "Prometheus scraping it, all on loopback, data in the run directory")
-    parser.add_argument("--variant", choices=WATCH_VARIANTS,
+    parser.add_argument("--variant", choices=WATCH_VARIANTS, metavar="VARIANT",
                         help="demo shop variant (--demo), e.g. degrade-after: good, then "
-                             "payments fail and policies are lost")
+                             f"payments fail and policies are lost; one of "
+                             f"{', '.join(WATCH_VARIANTS)}")
     parser.add_argument("--degrade-after", metavar="DURATION",
                         help="when the degrade-after variant starts degrading (e.g. 2m)")
     parser.add_argument("--demo-rate", type=float, metavar="N",
