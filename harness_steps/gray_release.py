@@ -15,10 +15,12 @@ from harness.gray.comparison import GrayComparison, compare
 from harness.model import Outcome, Status
 from harness.pytest_plugin import RecordCriterion
 from harness.readers.cohort import read_cohort_events
+from harness.readers.evidence_file import as_evidence_error
+from harness_contract.gray_export import check_export
 from harness_steps.attachments import attach_files
 
 # what these steps read, for `harness steps`
-EVIDENCE = "raw/gray/events.parquet or events.csv, raw/gray/split.json"
+EVIDENCE = "raw/gray/events.parquet or events.csv, raw/gray/events.json, raw/gray/split.json"
 
 
 @given("本次运行的灰度发布事件数据", target_fixture="comparison")
@@ -32,6 +34,9 @@ def gray_events(harness_run_dir: Path) -> GrayComparison:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise EvidenceError(f"the configured gray split is unknown ({exc}): it is needed for "
                             "the sample-ratio test", path=str(split_path)) from exc
+    if events.is_file():  # the file exported, not one cut or changed since (events.json)
+        with as_evidence_error():
+            check_export(events)
     comparison = compare(read_cohort_events(str(events)), gray_share)
     attach_files(*write_charts(comparison, gray_dir))
     return comparison

@@ -21,6 +21,7 @@ from harness.model import Source
 from harness.project import Project
 from harness.rundir import RunDir
 from harness.secret import mask_text, mask_url
+from harness_contract.gray_export import record_export
 
 GRAY_EXPORT = "/api/export/events.parquet"
 
@@ -120,8 +121,8 @@ def gray_phase(project: Project, plan: Plan, target: Target, run_dir: RunDir) ->
         share = float(settings.get("gray.gray_share"))
         _write_split(gray_dir, share, f"{settings.source}: [gray] gray_share")
         try:
-            copy_events(source, settings.text("gray.table"), settings.text("gray.query"),
-                        gray_dir, project.root)
+            record_export(copy_events(source, settings.text("gray.table"),
+                                      settings.text("gray.query"), gray_dir, project.root))
         except HarnessError as exc:
             return Source("gray", 4, "gray events", str(exc))
         return Source("gray", 0, "gray events", f"events from {mask_url(source)}")
@@ -146,6 +147,7 @@ def _demo_gray_phase(project: Project, plan: Plan, target: Target, gray_dir: Pat
     try:
         result = run_load(request)
         _download(target.url + GRAY_EXPORT, gray_dir / "events.parquet")
+        record_export(gray_dir / "events.parquet")
     except HarnessError as exc:
         return Source("gray", 4, "locust (gray profile) + event export", str(exc))
     return Source("gray", result.master_exit_code, " ".join(result.command),

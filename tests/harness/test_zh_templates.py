@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from harness.scaffold import USER_LOAD_STEPS, VIEWPORTS, Product, _features, demo_files
+from harness_contract.gray_export import record_export
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # a real smoke GO run's evidence (screenshots dropped), captured by the evidence helper
@@ -279,6 +280,7 @@ def _load(name: str, run_dir: Path) -> None:
 def _lost_policies_and_gray(run_dir: Path) -> None:
     _load("lost-policies", run_dir)
     _copy({"raw/gray/events.csv": DATA / "gray" / "events_small.csv"}, run_dir)
+    record_export(run_dir / "raw" / "gray" / "events.csv")  # as the gray phase does
     (run_dir / "raw" / "gray" / "split.json").write_text(json.dumps({"gray_share": 0.5}),
                                                           encoding="utf-8")
 

@@ -1,5 +1,6 @@
 """The gray export unreadable (issue 11, item 6): a run directory whose raw/gray events file is
-cut, garbage or not readable (permission denied: run without root's CAP_DAC_OVERRIDE, so a
+cut (also at a line boundary, where it still parses: events.json's size and hash catch it),
+garbage or not readable (permission denied: run without root's CAP_DAC_OVERRIDE, so a
 mode-000 file is refused) is re-judged by `harness verdict` (a separate process, as a user
 runs it): every gray criterion INCONCLUSIVE naming the file, exit 3, no traceback, verdict
 files readable. The same run with the file intact is GO."""
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from harness_contract.gray_export import record_export
 from tests.gray.synthetic import Cohort, make_events, write_events
 
 pytestmark = pytest.mark.slow
@@ -27,6 +29,14 @@ NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 def _cut(path: Path) -> None:  # in the middle of a line, as a copy cut short does
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2 + 7])
+
+
+def _cut_at_line(path: Path) -> None:  # a whole number of lines: it still parses
+    if path.suffix == ".csv":
+        lines = path.read_bytes().splitlines(keepends=True)
+        path.write_bytes(b"".join(lines[: len(lines) * 2 // 3]))
+    else:
+        _cut(path)
 
 
 def _garbage(path: Path) -> None:
@@ -56,10 +66,11 @@ def _verdict(run: Path, project: Path, without_dac: bool) -> tuple[int, str]:
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 @pytest.mark.parametrize(("fault", "expected"), [
     (_intact, None),
-    (_cut, ("unreadable", "events: ")),
-    (_garbage, ("unreadable",)),
+    (_cut, ("is not the file exported",)),
+    (_cut_at_line, ("is not the file exported", "it was cut or changed after the export")),
+    (_garbage, ("is not the file exported",)),
     (_no_permission, ("cannot read the events file (PermissionError",)),
-], ids=["intact", "cut", "garbage", "permission-denied"])
+], ids=["intact", "cut", "cut-at-a-line", "garbage", "permission-denied"])
 def test_an_unreadable_gray_export_is_inconclusive_naming_the_file(
         fault: Callable[[Path], None], expected: tuple[str, ...] | None, fmt: str,
         tmp_path: Path, demo_project: Path) -> None:
@@ -70,6 +81,7 @@ def test_an_unreadable_gray_export_is_inconclusive_naming_the_file(
     (run / "raw" / "gray" / "split.json").write_text('{"gray_share": 0.5}', encoding="utf-8")
     events = write_events(make_events(Cohort(3000), Cohort(3000)),
                           run / "raw" / "gray" / f"events.{fmt}")
+    record_export(events)  # as the gray phase records its export
     fault(events)
     code, printed = _verdict(run, demo_project, without_dac=fault is _no_permission)
     assert "Traceback" not in printed and "a bug in the harness" not in printed, printed
