@@ -27,7 +27,7 @@ from harness.escort.decide import CheckDecision, CheckResult, Combined, EscortOu
 from harness.escort.report import clock, render_markdown
 from harness.escort.state import EscortState
 from harness.model import Criterion
-from harness.writers.allure import ALLURE_STATUS, CATEGORIES
+from harness.writers.allure import ALLURE_STATUS, write_run_files
 from harness.writers.sentence import describe, format_value
 
 RESULTS_DIR = "allure-results"
@@ -60,12 +60,7 @@ def write_escort_results(run_dir: Path, state: EscortState, combined: Combined,
     props = {"escort": state.run_id, "window": f"{state.window_s:g} s",
              "interval": f"{state.interval_s:g} s",
              "target": str(state.settings.get("target", "")), **dict(environment or {})}
-    (results / "environment.properties").write_text(
-        "".join(f"{k}={_escape(v)}\n" for k, v in props.items()), encoding="utf-8")
-    _write(results / "categories.json", CATEGORIES)
-    _write(results / "executor.json", {"name": "launch-harness", "type": "launch-harness",
-                                       "buildName": state.run_id,
-                                       "reportName": f"Escort: {combined.outcome.value}"})
+    write_run_files(results, props, state.run_id, f"Escort: {combined.outcome.value}")
     return results
 
 
@@ -192,7 +187,3 @@ def _copy_check_results(source: Path, results: Path, check: CheckResult, planned
 
 def _write(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", " ").replace("=", "\\=")

@@ -40,15 +40,22 @@ CATEGORIES = [
 
 def write_allure_extras(verdict: Verdict, results_dir: Path,
                         environment: Mapping[str, str]) -> None:
+    write_run_files(results_dir, environment, str(verdict.run.get("run_id", "")),
+                    f"Launch verdict: {verdict.decision.value}")
+    _write_verdict_result(verdict, results_dir)
+
+
+def write_run_files(results_dir: Path, environment: Mapping[str, str], build: str,
+                    report_name: str) -> None:
+    """environment.properties, categories.json and executor.json of a results folder (a gate
+    run's, an escort's)."""
     results_dir.mkdir(parents=True, exist_ok=True)
     props = "\n".join(f"{k}={_escape(v)}" for k, v in environment.items())
     (results_dir / "environment.properties").write_text(props + "\n", encoding="utf-8")
     (results_dir / "categories.json").write_text(json.dumps(CATEGORIES, indent=2), "utf-8")
-    executor = {"name": "launch-harness", "type": "launch-harness",
-                "buildName": str(verdict.run.get("run_id", "")),
-                "reportName": f"Launch verdict: {verdict.decision.value}"}
+    executor = {"name": "launch-harness", "type": "launch-harness", "buildName": build,
+                "reportName": report_name}
     (results_dir / "executor.json").write_text(json.dumps(executor, indent=2), "utf-8")
-    _write_verdict_result(verdict, results_dir)
 
 
 def _write_verdict_result(verdict: Verdict, results_dir: Path) -> None:
