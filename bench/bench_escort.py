@@ -14,7 +14,7 @@
    and after, beside the same 288 rounds of bare queries.
 3. shop: the demo shop's metrics on the hot path: server CPU per request with metrics on
    (prometheus_client multiprocess mode, two workers) against `--no-metrics`, paced journeys
-   as a load test sends them (bench/bench_demo_shop.py's paced client), in turns.
+   as a load test sends them (bench/demo_shop_paced.py), in turns.
 
 Loopback only, bounded (about 3 minutes on two cores). Run it under `flock /tmp/heavy.lock`.
 """
@@ -181,7 +181,7 @@ def memory(args: argparse.Namespace, tmp: Path) -> None:
 
 
 def shop_overhead(args: argparse.Namespace, tmp: Path) -> None:
-    from bench_demo_shop import Target, paced
+    from demo_shop_paced import Target, paced
 
     from harness_demo_shop.server import start_in_background
 
